@@ -1,0 +1,110 @@
+# maskpipe — one build for everything.
+#   make            libraries and tools in build/
+#   make test       unit and pipeline tests, then again under ASan+UBSan
+#   make fuzz       a short libFuzzer run on the stream reader
+#   make bench      the figures the issues name
+#   make demo       the README demo
+#   make install PREFIX=/usr/local
+
+PREFIX  ?= /usr/local
+BUILD   ?= build
+CC      ?= cc
+VERSION := 0.1.0
+SAN     ?=
+
+OPT      = -O2
+ifeq ($(SAN),1)
+OPT      = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+CPPFLAGS += -D_GNU_SOURCE -DMASKPIPE_VERSION='"$(VERSION)"' -Ilibcore -Iformats -Ikernels
+CFLAGS   += -std=c11 -g $(OPT) -fPIC -pthread -Wall -Wextra -Werror
+LDFLAGS  += -pthread $(filter -fsanitize=%,$(OPT))
+LDLIBS   += -lpng -ljpeg -lzstd -lmsgpackc -lcjson -lz -lm
+
+LIB_SRC   := $(sort $(wildcard libcore/*.c formats/*.c kernels/cpu/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+TOOL_SRC  := $(sort $(wildcard tools/*.c))
+TOOLS     := $(TOOL_SRC:tools/%.c=$(BUILD)/bin/%)
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNITS     := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/test/%)
+TESTBIN_SRC := $(sort $(wildcard tests/bin/*.c))
+TESTBINS  := $(TESTBIN_SRC:tests/bin/%.c=$(BUILD)/test/%)
+HEADERS   := $(sort $(wildcard libcore/*.h formats/*.h kernels/*.h))
+DEPS_OK   := $(BUILD)/.deps-ok
+
+.PHONY: all deps test check-units fuzz bench demo install clean
+all: $(BUILD)/lib/libmaskpipe.a $(BUILD)/lib/libmaskpipe.so $(TOOLS)
+
+# Missing Debian packages are installed (as root) or named, before any compile.
+$(DEPS_OK): scripts/deps.sh
+	@scripts/deps.sh
+	@mkdir -p $(@D) && touch $@
+deps: $(DEPS_OK)
+
+$(BUILD)/obj/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/lib/libmaskpipe.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/lib/libmaskpipe.so: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,libmaskpipe.so.0 $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(BUILD)/lib/libmaskpipe.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/lib/libmaskpipe.a $(LDLIBS)
+
+$(BUILD)/test/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/lib/libmaskpipe.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/lib/libmaskpipe.a $(LDLIBS)
+
+$(BUILD)/test/%: $(BUILD)/obj/tests/bin/%.o $(BUILD)/lib/libmaskpipe.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/lib/libmaskpipe.a $(LDLIBS)
+
+check-units: all $(UNITS) $(TESTBINS)
+
+# The suite runs twice: the normal build, then an ASan+UBSan build of everything.
+test: check-units
+	@scripts/deps.sh --test
+	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 check-units >/dev/null
+	@tests/run.sh $(BUILD) build/san
+
+FUZZ_TIME ?= 30
+fuzz: | $(DEPS_OK)
+	@scripts/deps.sh --test
+	@mkdir -p $(BUILD)/fuzz
+	clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+		-o $(BUILD)/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c $(LIB_SRC) $(LDLIBS) -pthread
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(BUILD)/fuzz/fuzz_reader -max_total_time=$(FUZZ_TIME) -max_len=65536 $(BUILD)/fuzz/corpus
+
+bench: all
+	@bench/run.sh $(BUILD)
+
+demo: all
+	@pipelines/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/include/maskpipe $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(BUILD)/lib/libmaskpipe.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(BUILD)/lib/libmaskpipe.so $(DESTDIR)$(PREFIX)/lib/libmaskpipe.so.$(VERSION)
+	ln -sf libmaskpipe.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libmaskpipe.so.0
+	ln -sf libmaskpipe.so.0 $(DESTDIR)$(PREFIX)/lib/libmaskpipe.so
+	install -m 644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/maskpipe/
+	install -m 644 man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/man5/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' maskpipe.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/maskpipe.pc
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(TOOL_SRC:%.c=$(BUILD)/obj/%.d) $(UNIT_SRC:%.c=$(BUILD)/obj/%.d)
+.SECONDARY:

@@ -1,0 +1,169 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "atomic.h"
+
+#ifndef MASKPIPE_VERSION
+#define MASKPIPE_VERSION "unknown"
+#endif
+
+static const char *prog = "maskpipe";
+static int saved_argc;
+static char **saved_argv;
+
+static void on_fatal_signal(int sig)
+{
+	atomic_cleanup_all();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void cli_init(int argc, char **argv)
+{
+	if (argc > 0 && argv[0]) {
+		const char *slash = strrchr(argv[0], '/');
+		prog = slash ? slash + 1 : argv[0];
+	}
+	saved_argc = argc;
+	saved_argv = argv;
+	signal(SIGPIPE, SIG_IGN);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fatal_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+const char *cli_prog(void)
+{
+	return prog;
+}
+
+int cli_argc(void)
+{
+	return saved_argc;
+}
+
+char **cli_argv(void)
+{
+	return saved_argv;
+}
+
+void cli_version(void)
+{
+	printf("%s (maskpipe) %s\n", prog, MASKPIPE_VERSION);
+	exit(fflush(stdout) == 0 ? 0 : 1);
+}
+
+void cli_help(const char *text)
+{
+	fputs(text, stdout);
+	exit(fflush(stdout) == 0 ? 0 : 1);
+}
+
+void cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see %s --help)\n", prog);
+	exit(2);
+}
+
+void cli_bad_option(void)
+{
+	/* getopt_long has printed the one line that says what was wrong */
+	exit(2);
+}
+
+void cli_fail(void)
+{
+	fprintf(stderr, "%s: %s\n", prog, err_msg());
+	exit(1);
+}
+
+void cli_fail_output(rec_writer *w)
+{
+	if (rec_writer_broken_pipe(w)) {
+		rec_writer_abort(w);
+		exit(0);
+	}
+	fprintf(stderr, "%s: %s\n", prog, err_msg());
+	rec_writer_abort(w);
+	exit(1);
+}
+
+int64_t cli_int(const char *opt, const char *arg, int64_t min, int64_t max)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(arg, &end, 10);
+	if (errno || end == arg || *end)
+		cli_usage("%s wants an integer, not '%s'", opt, arg);
+	if (v < min || v > max)
+		cli_usage("%s must be between %lld and %lld, not %lld", opt, (long long)min,
+			  (long long)max, v);
+	return v;
+}
+
+double cli_num(const char *opt, const char *arg, double min, double max)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v))
+		cli_usage("%s wants a number, not '%s'", opt, arg);
+	if (v < min || v > max)
+		cli_usage("%s must be between %g and %g, not %g", opt, min, max, v);
+	return v;
+}
+
+rec_reader *cli_open_input(const char *path)
+{
+	rec_reader *rd = rec_reader_open(path);
+	if (!rd)
+		cli_fail();
+	return rd;
+}
+
+rec_writer *cli_open_output(const char *path)
+{
+	rec_writer *w = rec_writer_open(path);
+	if (!w)
+		cli_fail();
+	return w;
+}
+
+void cli_write_header(rec_writer *w, const rec *header)
+{
+	rec out;
+	rec_init(&out);
+	if (rec_header_make(&out, header, saved_argc, saved_argv) < 0) {
+		rec_writer_abort(w);
+		cli_fail();
+	}
+	if (rec_writer_put(w, &out) < 0)
+		cli_fail_output(w);
+	rec_free(&out);
+}
+
+void cli_close_output(rec_writer *w)
+{
+	int rc = rec_writer_close(w);
+	if (rc == REC_BROKEN_PIPE)
+		exit(0);
+	if (rc < 0)
+		cli_fail();
+}

@@ -1,0 +1,59 @@
+/* What every tool does the same way: messages "prog: ..." on stderr, exit
+ * codes (0 success, 1 bad input or runtime failure, 2 bad usage), --help,
+ * --version, quiet end on a closed pipe, and clean-up of temporary files
+ * when interrupted. */
+#ifndef MASKPIPE_CLI_H
+#define MASKPIPE_CLI_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "recio.h"
+
+/* Sets the program name, ignores SIGPIPE (a closed pipe is seen as EPIPE
+ * and ends the tool quietly) and removes temporary outputs on SIGINT,
+ * SIGTERM and SIGHUP. */
+void cli_init(int argc, char **argv);
+
+const char *cli_prog(void);
+
+/* "prog (maskpipe) VERSION" on stdout, exit 0. */
+_Noreturn void cli_version(void);
+
+/* Prints `text` (the tool's help) on stdout, exit 0. */
+_Noreturn void cli_help(const char *text);
+
+/* "prog: <message> (see prog --help)" on stderr, exit 2. */
+_Noreturn void cli_usage(const char *fmt, ...) MP_PRINTF(1, 2);
+
+/* "prog: <err_msg()>" on stderr, exit 1. */
+_Noreturn void cli_fail(void);
+
+/* Like cli_fail after a failed write to `w`, except that a reader that
+ * went away (`| head`) ends the tool quietly with status 0. */
+_Noreturn void cli_fail_output(rec_writer *w);
+
+/* The bad-usage exit for getopt_long's '?' and ':' results. */
+_Noreturn void cli_bad_option(void);
+
+/* Parses an option's integer argument in [min, max]; bad usage otherwise. */
+int64_t cli_int(const char *opt, const char *arg, int64_t min, int64_t max);
+
+/* Parses an option's number argument in [min, max]; bad usage otherwise. */
+double cli_num(const char *opt, const char *arg, double min, double max);
+
+/* The tool's argv, for the header's provenance. */
+int cli_argc(void);
+char **cli_argv(void);
+
+/* Opens the input (NULL or "-": stdin) and the output (NULL or "-":
+ * stdout), and writes the output header: a copy of the input header with
+ * this command line appended to the provenance. Exits 1 on failure. */
+rec_reader *cli_open_input(const char *path);
+rec_writer *cli_open_output(const char *path);
+void cli_write_header(rec_writer *w, const rec *header);
+
+/* Finishes the output; exits as cli_fail_output on failure. */
+void cli_close_output(rec_writer *w);
+
+#endif

@@ -1,0 +1,77 @@
+#include "img.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+
+int img_check_dims(uint64_t w, uint64_t h, uint64_t c)
+{
+	if (w == 0 || h == 0)
+		return err_set("image is empty (%llux%llu)", (unsigned long long)w,
+			       (unsigned long long)h);
+	if (c < 1 || c > 4)
+		return err_set("image has %llu channels (1 to 4 allowed)", (unsigned long long)c);
+	if (w > IMG_MAX_DIM || h > IMG_MAX_DIM || w * h * c > IMG_MAX_BYTES)
+		return err_set("image of %llux%llux%llu exceeds the limit (%u per side, %zu bytes)",
+			       (unsigned long long)w, (unsigned long long)h, (unsigned long long)c,
+			       IMG_MAX_DIM, IMG_MAX_BYTES);
+	return 0;
+}
+
+int img_alloc(img *im, uint32_t w, uint32_t h, uint32_t c)
+{
+	if (img_check_dims(w, h, c) < 0)
+		return -1;
+	uint8_t *px = malloc((size_t)w * h * c);
+	if (!px)
+		return err_set("out of memory for a %ux%ux%u image", w, h, c);
+	free(im->px);
+	im->px = px;
+	im->w = w;
+	im->h = h;
+	im->c = c;
+	return 0;
+}
+
+void img_free(img *im)
+{
+	free(im->px);
+	memset(im, 0, sizeof *im);
+}
+
+/* PIL's L = R*299/1000 + G*587/1000 + B*114/1000, in 16-bit fixed point. */
+static uint8_t luma(const uint8_t *rgb)
+{
+	return (uint8_t)((rgb[0] * 19595u + rgb[1] * 38470u + rgb[2] * 7471u + 0x8000u) >> 16);
+}
+
+int img_convert(img *im, uint32_t channels)
+{
+	size_t n_px = (size_t)im->w * im->h;
+	uint32_t colour = im->c >= 3 ? 3 : 1;
+	if (channels != 0 && channels != 1 && channels != 3)
+		return err_set("cannot convert to %u channels (1 or 3)", channels);
+	if (colour != im->c) { /* drop alpha in place: the output never outruns the input */
+		for (size_t i = 0; i < n_px; i++)
+			memmove(im->px + i * colour, im->px + i * im->c, colour);
+		im->c = colour;
+	}
+	if (channels == 0 || channels == im->c)
+		return 0;
+	if (channels == 1) {
+		for (size_t i = 0; i < n_px; i++)
+			im->px[i] = luma(im->px + 3 * i);
+		im->c = 1;
+		return 0;
+	}
+	uint8_t *rgb = malloc(n_px * 3);
+	if (!rgb)
+		return err_set("out of memory converting a %ux%u image to RGB", im->w, im->h);
+	for (size_t i = 0; i < n_px; i++)
+		rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = im->px[i];
+	free(im->px);
+	im->px = rgb;
+	im->c = 3;
+	return 0;
+}

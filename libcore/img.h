@@ -1,0 +1,36 @@
+/* An 8-bit image: the `img` field of the record stream. */
+#ifndef MASKPIPE_IMG_H
+#define MASKPIPE_IMG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Limits that turn absurd sizes from corrupt headers into clear errors
+ * before anything is allocated. */
+#define IMG_MAX_DIM 65536u
+#define IMG_MAX_BYTES ((size_t)1 << 30)
+
+typedef struct img {
+	uint32_t w, h, c; /* c is 1 (gray), 3 (RGB); 2 and 4 only transiently */
+	uint8_t *px;      /* h*w*c bytes, row-major HWC, owned */
+} img;
+
+/* Checks w, h, c against the limits; returns 0 or -1 with a message. */
+int img_check_dims(uint64_t w, uint64_t h, uint64_t c);
+
+/* Allocates px (uninitialised) after img_check_dims(); frees what im held. */
+int img_alloc(img *im, uint32_t w, uint32_t h, uint32_t c);
+
+void img_free(img *im);
+
+static inline size_t img_bytes(const img *im)
+{
+	return (size_t)im->w * im->h * im->c;
+}
+
+/* Converts in place to `channels` (1 or 3): gray->RGB replicates, RGB->gray
+ * uses ITU-R 601 luma with PIL's fixed-point rounding, and a 2- or 4-channel
+ * image loses its alpha first. channels == 0 only drops alpha. */
+int img_convert(img *im, uint32_t channels);
+
+#endif

@@ -1,0 +1,440 @@
+#include "rec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "mpk.h"
+
+/* Field bytes live in blocks that never move, so fields stay valid while
+ * more are added. */
+struct rec_block {
+	rec_block *next;
+	size_t used, cap;
+	uint8_t data[];
+};
+
+enum { BLOCK_MIN = 64 * 1024 };
+
+static void *arena_alloc(rec *r, size_t n)
+{
+	rec_block *b = r->blocks;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > BLOCK_MIN ? n : BLOCK_MIN;
+		rec_block *nb = malloc(sizeof *nb + cap);
+		if (!nb) {
+			err_set("out of memory (%zu bytes for a record)", n);
+			return NULL;
+		}
+		nb->used = 0;
+		nb->cap = cap;
+		nb->next = b;
+		r->blocks = b = nb;
+	}
+	void *p = b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+void rec_init(rec *r)
+{
+	memset(r, 0, sizeof *r);
+	msgpack_sbuffer_init(&r->scratch);
+}
+
+void rec_clear(rec *r)
+{
+	/* keep the newest block (usually the only one) for the next record */
+	rec_block *keep = r->blocks;
+	if (keep) {
+		rec_block *b = keep->next;
+		while (b) {
+			rec_block *next = b->next;
+			free(b);
+			b = next;
+		}
+		keep->next = NULL;
+		keep->used = 0;
+	}
+	r->n_fields = 0;
+	r->is_header = 0;
+	r->index = 0;
+}
+
+void rec_free(rec *r)
+{
+	rec_clear(r);
+	free(r->blocks);
+	free(r->fields);
+	free(r->pack_key);
+	msgpack_sbuffer_destroy(&r->scratch);
+	memset(r, 0, sizeof *r);
+}
+
+static int find(const rec *r, const char *key, size_t key_len)
+{
+	for (size_t i = 0; i < r->n_fields; i++)
+		if (r->fields[i].key_len == key_len && memcmp(r->fields[i].key, key, key_len) == 0)
+			return (int)i;
+	return -1;
+}
+
+const rec_field *rec_get(const rec *r, const char *key)
+{
+	int i = find(r, key, strlen(key));
+	return i < 0 ? NULL : &r->fields[i];
+}
+
+static int push_field(rec *r, const char *key, size_t key_len, const uint8_t *val, size_t val_len)
+{
+	if (r->n_fields == r->cap_fields) {
+		size_t cap = r->cap_fields ? 2 * r->cap_fields : 8;
+		rec_field *f = realloc(r->fields, cap * sizeof *f);
+		if (!f)
+			return err_set("out of memory for record fields");
+		r->fields = f;
+		r->cap_fields = cap;
+	}
+	rec_field *f = &r->fields[r->n_fields++];
+	f->key = key;
+	f->key_len = (uint32_t)key_len;
+	f->val = val;
+	f->val_len = val_len;
+	return 0;
+}
+
+int rec_set_raw(rec *r, const char *key, const void *val, size_t val_len)
+{
+	size_t key_len = strlen(key);
+	int i = find(r, key, key_len);
+	uint8_t *copy = arena_alloc(r, val_len + (i < 0 ? key_len : 0));
+	if (!copy)
+		return -1;
+	memcpy(copy, val, val_len);
+	if (i >= 0) {
+		r->fields[i].val = copy;
+		r->fields[i].val_len = val_len;
+		return 0;
+	}
+	memcpy(copy + val_len, key, key_len);
+	return push_field(r, (const char *)copy + val_len, key_len, copy, val_len);
+}
+
+int rec_del(rec *r, const char *key)
+{
+	int i = find(r, key, strlen(key));
+	if (i < 0)
+		return 0;
+	memmove(&r->fields[i], &r->fields[i + 1], (r->n_fields - i - 1) * sizeof *r->fields);
+	r->n_fields--;
+	return 1;
+}
+
+int rec_parse(rec *r, const uint8_t *map, size_t len)
+{
+	rec_clear(r);
+	uint8_t *copy = arena_alloc(r, len);
+	if (!copy)
+		return -1;
+	memcpy(copy, map, len);
+	mpk m = mpk_of(copy, len);
+	uint32_t n_pairs;
+	if (mpk_read_map(&m, &n_pairs) < 0)
+		return err_prefix("a record must be a map: ");
+	for (uint32_t i = 0; i < n_pairs; i++) {
+		const char *key;
+		uint32_t key_len;
+		if (mpk_read_str(&m, &key, &key_len) < 0)
+			return err_prefix("key %u: ", i);
+		if (find(r, key, key_len) >= 0)
+			return err_set("key '%.*s' appears twice", (int)key_len, key);
+		const uint8_t *val = m.p;
+		if (mpk_skip(&m) < 0)
+			return err_prefix("field '%.*s': ", (int)key_len, key);
+		if (push_field(r, key, key_len, val, (size_t)(m.p - val)) < 0)
+			return -1;
+	}
+	if (mpk_left(&m))
+		return err_set("%zu stray bytes after the record map", mpk_left(&m));
+	return 0;
+}
+
+static size_t head_size(uint64_t n, size_t fix_max, int is_str)
+{
+	if (n <= fix_max)
+		return 1;
+	if (is_str && n <= 0xff)
+		return 2;
+	return n <= 0xffff ? 3 : 5;
+}
+
+size_t rec_encoded_size(const rec *r)
+{
+	size_t size = head_size(r->n_fields, 15, 0);
+	for (size_t i = 0; i < r->n_fields; i++)
+		size += head_size(r->fields[i].key_len, 31, 1) + r->fields[i].key_len +
+			r->fields[i].val_len;
+	return size;
+}
+
+static uint8_t *put_be(uint8_t *out, uint64_t v, int n_bytes)
+{
+	for (int i = n_bytes - 1; i >= 0; i--)
+		*out++ = (uint8_t)(v >> (8 * i));
+	return out;
+}
+
+static uint8_t *put_head(uint8_t *out, uint64_t n, uint8_t fix, size_t fix_max, uint8_t b8,
+			 uint8_t b16, uint8_t b32)
+{
+	if (n <= fix_max) {
+		*out++ = (uint8_t)(fix | n);
+		return out;
+	}
+	if (b8 && n <= 0xff) {
+		*out++ = b8;
+		return put_be(out, n, 1);
+	}
+	if (n <= 0xffff) {
+		*out++ = b16;
+		return put_be(out, n, 2);
+	}
+	*out++ = b32;
+	return put_be(out, n, 4);
+}
+
+void rec_encode(const rec *r, uint8_t *out)
+{
+	out = put_head(out, r->n_fields, 0x80, 15, 0, 0xde, 0xdf);
+	for (size_t i = 0; i < r->n_fields; i++) {
+		const rec_field *f = &r->fields[i];
+		out = put_head(out, f->key_len, 0xa0, 31, 0xd9, 0xda, 0xdb);
+		memcpy(out, f->key, f->key_len);
+		out += f->key_len;
+		memcpy(out, f->val, f->val_len);
+		out += f->val_len;
+	}
+}
+
+int rec_copy(rec *dst, const rec *src)
+{
+	size_t len = rec_encoded_size(src);
+	uint8_t *buf = malloc(len ? len : 1);
+	if (!buf)
+		return err_set("out of memory copying a record");
+	rec_encode(src, buf);
+	int rc = rec_parse(dst, buf, len);
+	free(buf);
+	dst->is_header = src->is_header;
+	dst->index = src->index;
+	return rc;
+}
+
+msgpack_packer *rec_pack_begin(rec *r, const char *key)
+{
+	msgpack_sbuffer_clear(&r->scratch);
+	msgpack_packer_init(&r->packer, &r->scratch, msgpack_sbuffer_write);
+	free(r->pack_key);
+	r->pack_key = strdup(key);
+	return &r->packer;
+}
+
+int rec_pack_end(rec *r)
+{
+	if (!r->pack_key)
+		return err_set("out of memory packing a field");
+	int rc = rec_set_raw(r, r->pack_key, r->scratch.data, r->scratch.size);
+	free(r->pack_key);
+	r->pack_key = NULL;
+	return rc;
+}
+
+int rec_set_int(rec *r, const char *key, int64_t v)
+{
+	msgpack_pack_int64(rec_pack_begin(r, key), v);
+	return rec_pack_end(r);
+}
+
+int rec_set_str(rec *r, const char *key, const char *s)
+{
+	msgpack_packer *pk = rec_pack_begin(r, key);
+	size_t len = strlen(s);
+	msgpack_pack_str(pk, len);
+	msgpack_pack_str_body(pk, s, len);
+	return rec_pack_end(r);
+}
+
+int rec_set_bin(rec *r, const char *key, const void *data, size_t len)
+{
+	msgpack_packer *pk = rec_pack_begin(r, key);
+	msgpack_pack_bin(pk, len);
+	msgpack_pack_bin_body(pk, data, len);
+	return rec_pack_end(r);
+}
+
+static void pack_key(msgpack_packer *pk, const char *key)
+{
+	size_t len = strlen(key);
+	msgpack_pack_str(pk, len);
+	msgpack_pack_str_body(pk, key, len);
+}
+
+int rec_set_img(rec *r, const img *im)
+{
+	msgpack_packer *pk = rec_pack_begin(r, "img");
+	msgpack_pack_map(pk, 4);
+	pack_key(pk, "w");
+	msgpack_pack_uint32(pk, im->w);
+	pack_key(pk, "h");
+	msgpack_pack_uint32(pk, im->h);
+	pack_key(pk, "c");
+	msgpack_pack_uint32(pk, im->c);
+	pack_key(pk, "px");
+	msgpack_pack_bin(pk, img_bytes(im));
+	msgpack_pack_bin_body(pk, im->px, img_bytes(im));
+	return rec_pack_end(r);
+}
+
+/* Positions a cursor on field `key`: 0, 1 if absent. */
+static int field_cursor(const rec *r, const char *key, mpk *m)
+{
+	const rec_field *f = rec_get(r, key);
+	if (!f)
+		return 1;
+	*m = mpk_of(f->val, f->val_len);
+	return 0;
+}
+
+int rec_get_int(const rec *r, const char *key, int64_t *v)
+{
+	mpk m;
+	if (field_cursor(r, key, &m))
+		return 1;
+	return mpk_read_int(&m, v) < 0 ? err_prefix("field '%s': ", key) : 0;
+}
+
+int rec_get_str(const rec *r, const char *key, const char **s, uint32_t *len)
+{
+	mpk m;
+	if (field_cursor(r, key, &m))
+		return 1;
+	return mpk_read_str(&m, s, len) < 0 ? err_prefix("field '%s': ", key) : 0;
+}
+
+int rec_get_bin(const rec *r, const char *key, const uint8_t **data, uint32_t *len)
+{
+	mpk m;
+	if (field_cursor(r, key, &m))
+		return 1;
+	return mpk_read_bin(&m, data, len) < 0 ? err_prefix("field '%s': ", key) : 0;
+}
+
+static int read_dim(mpk *m, uint32_t *dim)
+{
+	int64_t v;
+	if (mpk_read_int(m, &v) < 0)
+		return -1;
+	if (v < 0 || v > (int64_t)IMG_MAX_DIM)
+		return err_set("%lld is out of range", (long long)v);
+	*dim = (uint32_t)v;
+	return 0;
+}
+
+int rec_get_img(const rec *r, img_view *v)
+{
+	mpk m;
+	if (field_cursor(r, "img", &m))
+		return 1;
+	uint32_t n_pairs;
+	int seen = 0; /* bit per key w, h, c, px */
+	if (mpk_read_map(&m, &n_pairs) < 0)
+		return err_prefix("field 'img': ");
+	for (uint32_t i = 0; i < n_pairs; i++) {
+		const char *key;
+		uint32_t key_len;
+		if (mpk_read_str(&m, &key, &key_len) < 0)
+			return err_prefix("field 'img': key %u: ", i);
+		int rc = 0, bit = 0;
+		if (key_len == 1 && key[0] == 'w')
+			rc = read_dim(&m, &v->w), bit = 1;
+		else if (key_len == 1 && key[0] == 'h')
+			rc = read_dim(&m, &v->h), bit = 2;
+		else if (key_len == 1 && key[0] == 'c')
+			rc = read_dim(&m, &v->c), bit = 4;
+		else if (key_len == 2 && memcmp(key, "px", 2) == 0) {
+			uint32_t px_len;
+			rc = mpk_read_bin(&m, &v->px, &px_len), bit = 8;
+			if (rc == 0 && (seen & 7) == 7 && px_len != (uint64_t)v->w * v->h * v->c)
+				return err_set("field 'img.px' has %u bytes, %ux%ux%u needs %llu", px_len,
+					       v->w, v->h, v->c, (unsigned long long)v->w * v->h * v->c);
+			if (rc == 0 && (seen & 7) != 7)
+				return err_set("field 'img': px comes before w, h and c");
+		} else
+			rc = mpk_skip(&m);
+		if (rc < 0)
+			return err_prefix("field 'img.%.*s': ", (int)key_len, key);
+		seen |= bit;
+	}
+	if (seen != 15)
+		return err_set("field 'img' lacks %s", !(seen & 1) ? "w" : !(seen & 2) ? "h" : !(seen & 4) ? "c" : "px");
+	if (img_check_dims(v->w, v->h, v->c) < 0)
+		return err_prefix("field 'img': ");
+	return 0;
+}
+
+const char *rec_describe(const rec *r, char *buf, size_t cap)
+{
+	const char *id;
+	uint32_t id_len;
+	if (r->is_header)
+		snprintf(buf, cap, "header");
+	else if (rec_get_str(r, "id", &id, &id_len) == 0)
+		snprintf(buf, cap, "record %llu (id '%.*s')", (unsigned long long)r->index,
+			 (int)(id_len > 200 ? 200 : id_len), id);
+	else
+		snprintf(buf, cap, "record %llu", (unsigned long long)r->index);
+	return buf;
+}
+
+int rec_header_make(rec *out, const rec *in, int argc, char **argv)
+{
+	rec_clear(out);
+	out->is_header = 1;
+	if (rec_set_int(out, "maskpipe", REC_FORMAT_VERSION) < 0)
+		return -1;
+	/* provenance: the earlier stages' argv arrays, then ours */
+	mpk old = mpk_of(NULL, 0);
+	uint32_t n_old = 0;
+	const rec_field *prov = in ? rec_get(in, "provenance") : NULL;
+	if (prov) {
+		old = mpk_of(prov->val, prov->val_len);
+		if (mpk_read_array(&old, &n_old) < 0)
+			return err_prefix("header field 'provenance': ");
+	}
+	msgpack_packer *pk = rec_pack_begin(out, "provenance");
+	msgpack_pack_array(pk, n_old + 1);
+	msgpack_pack_bin_body(pk, old.p, mpk_left(&old)); /* the old items, verbatim */
+	msgpack_pack_array(pk, (size_t)argc);
+	for (int i = 0; i < argc; i++) {
+		size_t len = strlen(argv[i]);
+		msgpack_pack_str(pk, len);
+		msgpack_pack_str_body(pk, argv[i], len);
+	}
+	if (rec_pack_end(out) < 0)
+		return -1;
+	for (size_t i = 0; in && i < in->n_fields; i++) {
+		const rec_field *f = &in->fields[i];
+		if ((f->key_len == 8 && memcmp(f->key, "maskpipe", 8) == 0) ||
+		    (f->key_len == 10 && memcmp(f->key, "provenance", 10) == 0))
+			continue;
+		char key[256];
+		if (f->key_len >= sizeof key)
+			return err_set("header key of %u bytes is too long", f->key_len);
+		memcpy(key, f->key, f->key_len);
+		key[f->key_len] = '\0';
+		if (rec_set_raw(out, key, f->val, f->val_len) < 0)
+			return -1;
+	}
+	return 0;
+}

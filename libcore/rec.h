@@ -1,0 +1,96 @@
+/* A record (or header) of the stream: an ordered list of fields, each a key
+ * and the exact msgpack bytes of its value. Fields a stage does not touch
+ * are written back byte for byte; new values are packed with msgpack-c. */
+#ifndef MASKPIPE_REC_H
+#define MASKPIPE_REC_H
+
+#include <msgpack.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "img.h"
+
+/* The format version a header's "maskpipe" key holds. */
+#define REC_FORMAT_VERSION 1
+
+/* No record may be larger than this (a bin claiming more is rejected). */
+#define REC_MAX_BYTES (IMG_MAX_BYTES + ((size_t)64 << 20))
+
+typedef struct rec_field {
+	const char *key; /* not NUL-terminated */
+	uint32_t key_len;
+	const uint8_t *val; /* one whole msgpack value */
+	size_t val_len;
+} rec_field;
+
+typedef struct rec_block rec_block;
+
+typedef struct rec {
+	rec_field *fields;
+	size_t n_fields, cap_fields;
+	int is_header;
+	uint64_t index;     /* position among the stream's records (headers not counted) */
+	rec_block *blocks;  /* bytes the fields point into */
+	msgpack_sbuffer scratch; /* a value being packed, see rec_pack_begin */
+	msgpack_packer packer;
+	char *pack_key;
+} rec;
+
+void rec_init(rec *r);
+void rec_free(rec *r);
+/* Empties the record, keeping its memory for the next one. */
+void rec_clear(rec *r);
+/* dst becomes a deep copy of src. */
+int rec_copy(rec *dst, const rec *src);
+
+/* Fills r from one msgpack map (copied): keys must be strings and unique. */
+int rec_parse(rec *r, const uint8_t *map, size_t len);
+
+/* Encoded size and encoding of r as one msgpack map. */
+size_t rec_encoded_size(const rec *r);
+void rec_encode(const rec *r, uint8_t *out);
+
+/* The field with this key, or NULL. */
+const rec_field *rec_get(const rec *r, const char *key);
+
+/* Adds or replaces a field with a ready msgpack value (copied). */
+int rec_set_raw(rec *r, const char *key, const void *val, size_t val_len);
+
+/* Removes a field; returns 1 if it was there. */
+int rec_del(rec *r, const char *key);
+
+/* Packs a new value for `key` with msgpack-c:
+ *   msgpack_packer *pk = rec_pack_begin(r, "boxes");
+ *   msgpack_pack_array(pk, n); ...
+ *   rec_pack_end(r);
+ * Exactly one value must be packed in between. */
+msgpack_packer *rec_pack_begin(rec *r, const char *key);
+int rec_pack_end(rec *r);
+
+int rec_set_int(rec *r, const char *key, int64_t v);
+int rec_set_str(rec *r, const char *key, const char *s);
+int rec_set_bin(rec *r, const char *key, const void *data, size_t len);
+/* Sets `img` to {w, h, c, px}. */
+int rec_set_img(rec *r, const img *im);
+
+/* Typed getters: 0 found, 1 absent, -1 wrong type or shape (message names
+ * the field). */
+int rec_get_int(const rec *r, const char *key, int64_t *v);
+int rec_get_str(const rec *r, const char *key, const char **s, uint32_t *len);
+int rec_get_bin(const rec *r, const char *key, const uint8_t **data, uint32_t *len);
+
+/* The `img` field as a view into the record (px not owned). */
+typedef struct img_view {
+	uint32_t w, h, c;
+	const uint8_t *px;
+} img_view;
+int rec_get_img(const rec *r, img_view *v);
+
+/* The record's id for messages: "record 17 (id 'train:17')". */
+const char *rec_describe(const rec *r, char *buf, size_t cap);
+
+/* A header for a stage's output: copies `in` (may be NULL), sets
+ * "maskpipe" to the format version and appends argv to "provenance". */
+int rec_header_make(rec *out, const rec *in, int argc, char **argv);
+
+#endif

@@ -1,0 +1,406 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "err.h"
+#include "mpk.h"
+#include "recio.h"
+
+enum mode { MODE_START, MODE_ZSTD, MODE_PLAIN };
+
+struct rec_reader {
+	int fd, own_fd;
+	char *name;
+	enum mode mode;
+	ZSTD_DCtx *dctx;
+	int in_frame; /* a zstd frame has begun and not ended */
+	uint8_t *in;  /* bytes read from fd, not yet decoded */
+	size_t in_pos, in_len, in_cap;
+	uint8_t *out; /* msgpack bytes */
+	size_t out_pos, out_len, out_cap;
+	int eof;
+	uint64_t n_records;
+	uint64_t n_maps; /* top-level maps read, headers included */
+	rec header;
+	int header_read;
+	rec first_record; /* the first map, when the stream has no header */
+	int have_first_record;
+};
+
+static const uint8_t zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
+
+static int is_zstd_frame_start(const uint8_t *p)
+{
+	/* a zstd frame, or a skippable frame (magic 0x184D2A50..5F, little-endian) */
+	return memcmp(p, zstd_magic, 4) == 0 ||
+	       ((p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18);
+}
+
+rec_reader *rec_reader_open_fd(int fd, const char *name)
+{
+	rec_reader *rd = calloc(1, sizeof *rd);
+	if (!rd || !(rd->name = strdup(name))) {
+		free(rd);
+		err_set("%s: out of memory", name);
+		return NULL;
+	}
+	rd->fd = fd;
+	rd->in_cap = ZSTD_DStreamInSize() > ((size_t)1 << 20) ? ZSTD_DStreamInSize() : (size_t)1 << 20;
+	rd->out_cap = (size_t)2 << 20;
+	rd->in = malloc(rd->in_cap);
+	rd->out = malloc(rd->out_cap);
+	rd->dctx = ZSTD_createDCtx();
+	rec_init(&rd->header);
+	rec_init(&rd->first_record);
+	if (!rd->in || !rd->out || !rd->dctx) {
+		rec_reader_close(rd);
+		err_set("%s: out of memory", name);
+		return NULL;
+	}
+	return rd;
+}
+
+rec_reader *rec_reader_open(const char *path)
+{
+	if (!path || strcmp(path, "-") == 0)
+		return rec_reader_open_fd(STDIN_FILENO, "stdin");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err_errno("%s", path);
+		return NULL;
+	}
+	rec_reader *rd = rec_reader_open_fd(fd, path);
+	if (!rd)
+		close(fd);
+	else
+		rd->own_fd = 1;
+	return rd;
+}
+
+void rec_reader_close(rec_reader *rd)
+{
+	if (!rd)
+		return;
+	if (rd->own_fd)
+		close(rd->fd);
+	ZSTD_freeDCtx(rd->dctx);
+	rec_free(&rd->header);
+	rec_free(&rd->first_record);
+	free(rd->in);
+	free(rd->out);
+	free(rd->name);
+	free(rd);
+}
+
+uint64_t rec_reader_count(const rec_reader *rd)
+{
+	return rd->n_records;
+}
+
+const char *rec_reader_name(const rec_reader *rd)
+{
+	return rd->name;
+}
+
+/* Reads more raw input; 1 if some came, 0 at end of file, -1 on error. */
+static int read_input(rec_reader *rd)
+{
+	if (rd->eof)
+		return 0;
+	if (rd->in_pos > 0) {
+		memmove(rd->in, rd->in + rd->in_pos, rd->in_len - rd->in_pos);
+		rd->in_len -= rd->in_pos;
+		rd->in_pos = 0;
+	}
+	for (;;) {
+		ssize_t n = read(rd->fd, rd->in + rd->in_len, rd->in_cap - rd->in_len);
+		if (n > 0) {
+			rd->in_len += (size_t)n;
+			return 1;
+		}
+		if (n == 0) {
+			rd->eof = 1;
+			return 0;
+		}
+		if (errno != EINTR)
+			return err_errno("read error");
+	}
+}
+
+/* Makes room for `want` more bytes after out_len, dropping consumed bytes. */
+static int reserve_out(rec_reader *rd, size_t want)
+{
+	if (rd->out_pos > 0) {
+		memmove(rd->out, rd->out + rd->out_pos, rd->out_len - rd->out_pos);
+		rd->out_len -= rd->out_pos;
+		rd->out_pos = 0;
+	}
+	if (rd->out_cap - rd->out_len >= want)
+		return 0;
+	size_t cap = rd->out_cap;
+	while (cap - rd->out_len < want)
+		cap *= 2;
+	uint8_t *out = realloc(rd->out, cap);
+	if (!out)
+		return err_set("out of memory (%zu bytes of stream buffer)", cap);
+	rd->out = out;
+	rd->out_cap = cap;
+	return 0;
+}
+
+/* Ensures at least `n` unread input bytes unless the input ends first. */
+static int want_input(rec_reader *rd, size_t n)
+{
+	while (rd->in_len - rd->in_pos < n) {
+		int rc = read_input(rd);
+		if (rc <= 0)
+			return rc;
+	}
+	return 1;
+}
+
+/* Moves undecoded input into the msgpack buffer: plain msgpack. */
+static int take_plain(rec_reader *rd)
+{
+	if (rd->in_pos == rd->in_len) {
+		int rc = read_input(rd);
+		if (rc <= 0)
+			return rc;
+	}
+	size_t n = rd->in_len - rd->in_pos;
+	if (reserve_out(rd, n) < 0)
+		return -1;
+	memcpy(rd->out + rd->out_len, rd->in + rd->in_pos, n);
+	rd->out_len += n;
+	rd->in_pos = rd->in_len;
+	return 1;
+}
+
+static int decode_zstd(rec_reader *rd)
+{
+	for (;;) {
+		if (!rd->in_frame) {
+			int rc = want_input(rd, 4);
+			if (rc < 0)
+				return -1;
+			size_t left = rd->in_len - rd->in_pos;
+			if (left == 0)
+				return 0;
+			if (left < 4 || !is_zstd_frame_start(rd->in + rd->in_pos)) {
+				rd->mode = MODE_PLAIN; /* plain msgpack concatenated after a frame */
+				return take_plain(rd);
+			}
+			rd->in_frame = 1;
+		}
+		if (rd->in_pos == rd->in_len) {
+			int rc = read_input(rd);
+			if (rc < 0)
+				return -1;
+			if (rc == 0)
+				return err_set("truncated: the stream ends inside a zstd frame");
+		}
+		if (reserve_out(rd, ZSTD_DStreamOutSize()) < 0)
+			return -1;
+		ZSTD_inBuffer zin = {rd->in, rd->in_len, rd->in_pos};
+		ZSTD_outBuffer zout = {rd->out, rd->out_cap, rd->out_len};
+		size_t ret = ZSTD_decompressStream(rd->dctx, &zout, &zin);
+		if (ZSTD_isError(ret)) {
+			return err_set("corrupt zstd data: %s", ZSTD_getErrorName(ret));
+		}
+		rd->in_pos = zin.pos;
+		int produced = zout.pos > rd->out_len;
+		rd->out_len = zout.pos;
+		if (ret == 0)
+			rd->in_frame = 0;
+		if (produced)
+			return 1;
+	}
+}
+
+/* Decodes more msgpack bytes: 1 if some came, 0 at end, -1 on error. */
+static int fill(rec_reader *rd)
+{
+	if (rd->mode == MODE_START) {
+		int rc = want_input(rd, 4);
+		if (rc < 0)
+			return -1;
+		size_t left = rd->in_len - rd->in_pos;
+		if (left == 0)
+			return 0;
+		rd->mode = left >= 4 && is_zstd_frame_start(rd->in) ? MODE_ZSTD : MODE_PLAIN;
+	}
+	return rd->mode == MODE_ZSTD ? decode_zstd(rd) : take_plain(rd);
+}
+
+/* Names what a non-stream input looks like, for a better message. */
+static const char *sniff(const uint8_t *p, size_t n)
+{
+	static const struct { const char *magic; size_t len; const char *what; } kinds[] = {
+		{"\x89PNG", 4, "a PNG image (use img-decode)"},
+		{"\xff\xd8\xff", 3, "a JPEG image (use img-decode)"},
+		{"\x1f\x8b", 2, "gzip data"},
+		{"\x00\x00\x08", 3, "an IDX file (use img-decode)"},
+		{"{", 1, "JSON text"},
+	};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (n >= kinds[i].len && memcmp(p, kinds[i].magic, kinds[i].len) == 0)
+			return kinds[i].what;
+	return NULL;
+}
+
+/* Finds the next complete top-level map: 1 with its bytes, 0 at the end. */
+static int next_map(rec_reader *rd, const uint8_t **map, size_t *len)
+{
+	for (;;) {
+		size_t left = rd->out_len - rd->out_pos;
+		const uint8_t *p = rd->out + rd->out_pos;
+		if (rd->mode == MODE_PLAIN && left > 0 && p[0] == zstd_magic[0]) {
+			/* at a value boundary, a zstd frame may follow plain msgpack */
+			if (left < 4 && !rd->eof) {
+				if (take_plain(rd) < 0)
+					return -1;
+				continue;
+			}
+			if (left >= 4 && is_zstd_frame_start(p)) {
+				/* hand the undecoded bytes back to the input side */
+				size_t undecoded = rd->in_len - rd->in_pos;
+				uint8_t *in = malloc(left + undecoded + rd->in_cap);
+				if (!in)
+					return err_set("out of memory");
+				memcpy(in, p, left);
+				memcpy(in + left, rd->in + rd->in_pos, undecoded);
+				free(rd->in);
+				rd->in = in;
+				rd->in_pos = 0;
+				rd->in_len = left + undecoded;
+				rd->in_cap += left + undecoded;
+				rd->out_len = rd->out_pos;
+				rd->mode = MODE_ZSTD;
+				rd->in_frame = 0;
+				continue;
+			}
+		}
+		if (left > 0) {
+			const char *what = rd->n_maps == 0 ? sniff(p, left) : NULL;
+			if (what)
+				return err_set("not a maskpipe record stream: this is %s", what);
+			int type = mpk_peek(&(mpk){p, p + left});
+			if (type != MPK_MAP) {
+				return err_set("not a maskpipe record stream: found a msgpack %s where a map "
+					       "must start", mpk_type_name(type));
+			}
+			mpk m = mpk_of(p, left);
+			int rc = mpk_skip(&m);
+			if (rc == 0) {
+				*map = p;
+				*len = (size_t)(m.p - p);
+				rd->out_pos += *len;
+				rd->n_maps++;
+				return 1;
+			}
+			if (rc != MPK_TRUNCATED)
+				return -1;
+			if (left > REC_MAX_BYTES)
+				return err_set("record larger than the %zu MiB limit", REC_MAX_BYTES >> 20);
+		}
+		int rc = fill(rd);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			if (left == 0)
+				return 0;
+			/* re-run the parse to get the message that says what is cut off */
+			mpk m = mpk_of(p, left);
+			mpk_skip(&m);
+			return err_prefix("truncated stream: ");
+		}
+	}
+}
+
+static int is_header_map(const rec *r)
+{
+	return rec_get(r, "maskpipe") != NULL;
+}
+
+static int check_version(const rec *h)
+{
+	int64_t version;
+	if (rec_get_int(h, "maskpipe", &version) < 0)
+		return -1;
+	if (version < 1 || version > REC_FORMAT_VERSION)
+		return err_set("stream format version %lld is not supported (this maskpipe reads 1 to %d)",
+			       (long long)version, REC_FORMAT_VERSION);
+	return 0;
+}
+
+/* Reads one map into r: 1, 0 at end, -1 with the message prefixed. */
+static int read_map(rec_reader *rd, rec *r)
+{
+	const uint8_t *map = NULL;
+	size_t len = 0;
+	int rc = next_map(rd, &map, &len);
+	if (rc == 1 && rec_parse(r, map, len) < 0)
+		rc = -1;
+	if (rc < 0)
+		err_prefix("%s: record %llu: ", rd->name, (unsigned long long)rd->n_records);
+	return rc;
+}
+
+static int read_header(rec_reader *rd)
+{
+	rd->header_read = 1;
+	int rc = read_map(rd, &rd->header);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		rec_clear(&rd->header);
+		if (rd->mode == MODE_START)
+			return err_set("%s: empty input, not a record stream", rd->name);
+	} else if (!is_header_map(&rd->header)) {
+		/* plain records with no header, e.g. written by another program */
+		rec swap = rd->first_record;
+		rd->first_record = rd->header;
+		rd->header = swap;
+		rec_clear(&rd->header);
+		rd->have_first_record = 1;
+	} else if (check_version(&rd->header) < 0) {
+		return err_prefix("%s: header: ", rd->name);
+	}
+	rd->header.is_header = 1;
+	return 0;
+}
+
+const rec *rec_reader_header(rec_reader *rd)
+{
+	if (!rd->header_read && read_header(rd) < 0)
+		return NULL;
+	return &rd->header;
+}
+
+int rec_reader_next(rec_reader *rd, rec *r)
+{
+	if (!rd->header_read && read_header(rd) < 0)
+		return -1;
+	if (rd->have_first_record) {
+		rd->have_first_record = 0;
+		if (rec_copy(r, &rd->first_record) < 0)
+			return -1;
+	} else {
+		for (;;) {
+			int rc = read_map(rd, r);
+			if (rc <= 0)
+				return rc;
+			if (!is_header_map(r))
+				break;
+			if (check_version(r) < 0) /* a header from `cat a.rec b.rec` */
+				return err_prefix("%s: header before record %llu: ", rd->name,
+						  (unsigned long long)rd->n_records);
+		}
+	}
+	r->is_header = 0;
+	r->index = rd->n_records++;
+	return 1;
+}

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Makes sure the Debian packages the build, the tests and the demo need are
+# installed: installs the missing ones when run as root (and says so), and
+# otherwise stops with the exact apt-get line to run.
+set -eu
+
+# header or file that proves each package is present
+PKGS="
+libpng-dev:/usr/include/png.h
+libjpeg-dev:/usr/include/jpeglib.h
+zlib1g-dev:/usr/include/zlib.h
+libzstd-dev:/usr/include/zstd.h
+libmsgpack-dev:/usr/include/msgpack.h
+libcjson-dev:/usr/include/cjson/cJSON.h
+pkg-config:/usr/bin/pkg-config
+dataset-fashion-mnist:/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
+"
+# the sanitizer and fuzzing toolchain is wanted by `make test` and `make fuzz`
+case "${1:-}" in
+--test) PKGS="$PKGS clang:/usr/bin/clang libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a" ;;
+esac
+
+missing=""
+for entry in $PKGS; do
+	pkg=${entry%%:*}
+	file=${entry#*:}
+	[ -e "$file" ] || missing="$missing $pkg"
+done
+[ -z "$missing" ] && exit 0
+
+line="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "maskpipe: missing Debian packages:$missing" >&2
+	echo "maskpipe: run as root:  $line" >&2
+	exit 1
+fi
+echo "maskpipe: installing missing Debian packages:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# a fresh machine has empty package lists; update once before installing
+if ! apt-get install -y --no-install-recommends $missing >&2; then
+	apt-get update >&2
+	apt-get install -y --no-install-recommends $missing >&2
+fi

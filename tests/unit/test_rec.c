@@ -1,0 +1,529 @@
+/* The record stream: round trips of every msgpack type, framing,
+ * concatenation, plain input, pass-through, and corrupt input. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "check.h"
+#include "err.h"
+#include "mpk.h"
+#include "recio.h"
+#include "rng.h"
+
+static char path_buf[4][512];
+
+static const char *tmp_path(int slot, const char *name)
+{
+	snprintf(path_buf[slot], sizeof path_buf[slot], "%s/%s", check_tmpdir(), name);
+	return path_buf[slot];
+}
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	*len = (size_t)ftell(f);
+	fseek(f, 0, SEEK_SET);
+	uint8_t *buf = malloc(*len + 1);
+	if (fread(buf, 1, *len, f) != *len)
+		*len = 0;
+	fclose(f);
+	return buf;
+}
+
+static void spill(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	fwrite(data, 1, len, f);
+	fclose(f);
+}
+
+/* Packs a random msgpack value of any type, nested up to `depth`. */
+static void pack_random(msgpack_packer *pk, rng *g, int depth)
+{
+	static const uint8_t blob[70000];
+	int kind = (int)rng_below(g, depth > 0 ? 12 : 10);
+	switch (kind) {
+	case 0: msgpack_pack_nil(pk); break;
+	case 1: rng_below(g, 2) ? msgpack_pack_true(pk) : msgpack_pack_false(pk); break;
+	case 2: msgpack_pack_int64(pk, (int64_t)rng_u64(g) >> rng_below(g, 64)); break;
+	case 3: msgpack_pack_uint64(pk, rng_u64(g) >> rng_below(g, 64)); break;
+	case 4: msgpack_pack_float(pk, (float)rng_uniform(g)); break;
+	case 5: msgpack_pack_double(pk, rng_uniform(g) - 0.5); break;
+	case 6: {
+		static const size_t lens[] = {0, 5, 31, 32, 255, 256, 65535, 65536};
+		size_t len = lens[rng_below(g, 8)];
+		msgpack_pack_str(pk, len);
+		msgpack_pack_str_body(pk, blob, len);
+		break;
+	}
+	case 7: {
+		static const size_t lens[] = {0, 1, 255, 256, 65535, 65536};
+		size_t len = lens[rng_below(g, 6)];
+		msgpack_pack_bin(pk, len);
+		msgpack_pack_bin_body(pk, blob, len);
+		break;
+	}
+	case 8: msgpack_pack_ext(pk, 3, 7); msgpack_pack_ext_body(pk, blob, 3); break;
+	case 9: msgpack_pack_int8(pk, -3); break; /* a non-minimal encoding that must survive */
+	case 10: {
+		uint32_t n = (uint32_t)rng_below(g, 20);
+		msgpack_pack_array(pk, n);
+		for (uint32_t i = 0; i < n; i++)
+			pack_random(pk, g, depth - 1);
+		break;
+	}
+	default: {
+		uint32_t n = (uint32_t)rng_below(g, 20);
+		msgpack_pack_map(pk, n);
+		for (uint32_t i = 0; i < n; i++) {
+			msgpack_pack_uint32(pk, i); /* non-string keys are fine inside values */
+			pack_random(pk, g, depth - 1);
+		}
+	}
+	}
+}
+
+static void make_random(rec *r, rng *g, uint64_t index)
+{
+	rec_clear(r);
+	char id[32];
+	snprintf(id, sizeof id, "t:%llu", (unsigned long long)index);
+	rec_set_str(r, "id", id);
+	int n_fields = (int)rng_below(g, 6);
+	for (int f = 0; f < n_fields; f++) {
+		char key[16];
+		snprintf(key, sizeof key, "f%d", f);
+		pack_random(rec_pack_begin(r, key), g, 3);
+		rec_pack_end(r);
+	}
+}
+
+static int same_record(const rec *a, const rec *b)
+{
+	size_t len = rec_encoded_size(a);
+	if (len != rec_encoded_size(b))
+		return 0;
+	uint8_t *ea = malloc(len), *eb = malloc(len);
+	rec_encode(a, ea);
+	rec_encode(b, eb);
+	int same = memcmp(ea, eb, len) == 0;
+	free(ea);
+	free(eb);
+	return same;
+}
+
+static char *argv0[] = {"test_rec", "--flag", NULL};
+
+/* Writes n random records from seed to path; returns 0 or -1. */
+static int write_random(const char *path, uint64_t seed, int n)
+{
+	rec_writer *w = rec_writer_open(path);
+	if (!w)
+		return -1;
+	rec h, r;
+	rec_init(&h);
+	rec_init(&r);
+	rec_header_make(&h, NULL, 2, argv0);
+	int rc = rec_writer_put(w, &h);
+	rng g;
+	rng_seed(&g, seed, 0);
+	for (int i = 0; i < n && rc == 0; i++) {
+		make_random(&r, &g, (uint64_t)i);
+		rc = rec_writer_put(w, &r);
+	}
+	rec_free(&h);
+	rec_free(&r);
+	if (rc < 0) {
+		rec_writer_abort(w);
+		return -1;
+	}
+	return rec_writer_close(w);
+}
+
+/* Reads path and checks it holds the records of `seeds` in order. */
+static void check_stream(const char *path, const uint64_t *seeds, const int *counts, int n_parts)
+{
+	rec_reader *rd = rec_reader_open(path);
+	CHECK(rd != NULL);
+	if (!rd)
+		return;
+	rec got, want;
+	rec_init(&got);
+	rec_init(&want);
+	uint64_t total = 0;
+	for (int part = 0; part < n_parts; part++) {
+		rng g;
+		rng_seed(&g, seeds[part], 0);
+		for (int i = 0; i < counts[part]; i++, total++) {
+			make_random(&want, &g, (uint64_t)i);
+			int rc = rec_reader_next(rd, &got);
+			CHECK_EQ(rc, 1);
+			if (rc != 1) {
+				fprintf(stderr, "  %s\n", err_msg());
+				goto done;
+			}
+			CHECK(same_record(&got, &want));
+			CHECK_EQ(got.index, total);
+		}
+	}
+	CHECK_EQ(rec_reader_next(rd, &got), 0);
+	CHECK_EQ(rec_reader_count(rd), total);
+done:
+	rec_free(&got);
+	rec_free(&want);
+	rec_reader_close(rd);
+}
+
+static void round_trip_random_records(void)
+{
+	const char *path = tmp_path(0, "rt.rec");
+	uint64_t seed = 11;
+	int n = 300;
+	CHECK_EQ(write_random(path, seed, n), 0);
+	check_stream(path, &seed, &n, 1);
+	rec_reader *rd = rec_reader_open(path);
+	const rec *h = rec_reader_header(rd);
+	int64_t version = 0;
+	CHECK(h != NULL && rec_get_int(h, "maskpipe", &version) == 0);
+	CHECK_EQ(version, REC_FORMAT_VERSION);
+	rec_reader_close(rd);
+}
+
+/* Counts zstd frames and checks each carries a content checksum. */
+static int count_frames(const uint8_t *data, size_t len, int *all_checksummed)
+{
+	int n = 0;
+	*all_checksummed = 1;
+	while (len > 0) {
+		if (len < 5)
+			return -1;
+		*all_checksummed &= (data[4] >> 2) & 1; /* Content_Checksum_flag (RFC 8878) */
+		size_t size = ZSTD_findFrameCompressedSize(data, len);
+		if (ZSTD_isError(size))
+			return -1;
+		data += size;
+		len -= size;
+		n++;
+	}
+	return n;
+}
+
+static void frames_end_every_mebibyte(void)
+{
+	const char *path = tmp_path(0, "frames.rec");
+	rec_writer *w = rec_writer_open(path);
+	rec r;
+	rec_init(&r);
+	static uint8_t px[10000];
+	for (size_t i = 0; i < sizeof px; i++)
+		px[i] = (uint8_t)(i * 7919 >> 3);
+	size_t total = 0;
+	for (int i = 0; i < 500; i++) {
+		rec_clear(&r);
+		rec_set_bin(&r, "px", px, sizeof px);
+		rec_writer_put(w, &r);
+		total += sizeof px;
+	}
+	CHECK_EQ(rec_writer_close(w), 0);
+	size_t len;
+	uint8_t *data = slurp(path, &len);
+	int checksummed;
+	int n_frames = count_frames(data, len, &checksummed);
+	CHECK(n_frames >= (int)(total / REC_FRAME_BYTES));
+	CHECK(n_frames <= (int)(total / REC_FRAME_BYTES) + 2);
+	CHECK(checksummed);
+	free(data);
+	rec_free(&r);
+}
+
+static void concatenated_streams_are_one(void)
+{
+	const char *a = tmp_path(0, "a.rec"), *b = tmp_path(1, "b.rec"), *ab = tmp_path(2, "ab.rec");
+	uint64_t seeds[3] = {1, 2, 1};
+	int counts[3] = {40, 70, 40};
+	CHECK_EQ(write_random(a, seeds[0], counts[0]), 0);
+	setenv("MASKPIPE_PLAIN", "1", 1); /* and a plain msgpack part in the middle */
+	CHECK_EQ(write_random(b, seeds[1], counts[1]), 0);
+	unsetenv("MASKPIPE_PLAIN");
+	size_t la, lb;
+	uint8_t *da = slurp(a, &la), *db = slurp(b, &lb);
+	uint8_t *joined = malloc(2 * la + lb);
+	memcpy(joined, da, la);
+	memcpy(joined + la, db, lb);
+	memcpy(joined + la + lb, da, la);
+	spill(ab, joined, 2 * la + lb);
+	check_stream(ab, seeds, counts, 3);
+	free(da);
+	free(db);
+	free(joined);
+}
+
+static void plain_msgpack_input(void)
+{
+	const char *path = tmp_path(0, "plain.rec");
+	setenv("MASKPIPE_PLAIN", "1", 1);
+	uint64_t seed = 5;
+	int n = 100;
+	CHECK_EQ(write_random(path, seed, n), 0);
+	unsetenv("MASKPIPE_PLAIN");
+	size_t len;
+	uint8_t *data = slurp(path, &len);
+	CHECK(data[0] >= 0x80 && data[0] <= 0x8f); /* a fixmap: the header */
+	free(data);
+	check_stream(path, &seed, &n, 1);
+}
+
+static void same_bytes_whatever_the_threads(void)
+{
+	const char *one = tmp_path(0, "t1.rec"), *four = tmp_path(1, "t4.rec");
+	setenv("MASKPIPE_ZSTD_THREADS", "1", 1);
+	CHECK_EQ(write_random(one, 9, 2000), 0);
+	setenv("MASKPIPE_ZSTD_THREADS", "4", 1);
+	CHECK_EQ(write_random(four, 9, 2000), 0);
+	unsetenv("MASKPIPE_ZSTD_THREADS");
+	size_t l1, l4;
+	uint8_t *d1 = slurp(one, &l1), *d4 = slurp(four, &l4);
+	CHECK(l1 == l4 && memcmp(d1, d4, l1) == 0);
+	free(d1);
+	free(d4);
+}
+
+static void unknown_fields_pass_byte_for_byte(void)
+{
+	/* {"id": "x", "odd": int64 1 (non-minimal), "f": float32 0.5} */
+	static const uint8_t map[] = {0x83, 0xa2, 'i', 'd', 0xa1, 'x', 0xa3, 'o', 'd', 'd', 0xd3,
+				      0, 0, 0, 0, 0, 0, 0, 1, 0xa1, 'f', 0xca, 0x3f, 0, 0, 0};
+	rec r;
+	rec_init(&r);
+	CHECK_EQ(rec_parse(&r, map, sizeof map), 0);
+	CHECK_EQ(rec_encoded_size(&r), sizeof map);
+	uint8_t out[sizeof map];
+	rec_encode(&r, out);
+	CHECK(memcmp(out, map, sizeof map) == 0);
+	rec_set_int(&r, "label", 3); /* adding a field keeps the others */
+	rec_del(&r, "id");
+	const rec_field *odd = rec_get(&r, "odd");
+	CHECK(odd && odd->val_len == 9 && odd->val[0] == 0xd3);
+	rec_free(&r);
+}
+
+static void header_provenance_appends(void)
+{
+	rec first, second;
+	rec_init(&first);
+	rec_init(&second);
+	char *argv1[] = {"img-decode", "x.png"}, *argv2[] = {"rec-head", "-n", "1"};
+	CHECK_EQ(rec_header_make(&first, NULL, 2, argv1), 0);
+	rec_set_int(&first, "records", 7);
+	CHECK_EQ(rec_header_make(&second, &first, 3, argv2), 0);
+	int64_t records = 0;
+	CHECK(rec_get_int(&second, "records", &records) == 0 && records == 7);
+	const rec_field *prov = rec_get(&second, "provenance");
+	mpk m = mpk_of(prov->val, prov->val_len);
+	uint32_t n_stages = 0, n_args = 0;
+	CHECK_EQ(mpk_read_array(&m, &n_stages), 0);
+	CHECK_EQ(n_stages, 2);
+	CHECK_EQ(mpk_read_array(&m, &n_args), 0);
+	CHECK_EQ(n_args, 2);
+	mpk_skip(&m), mpk_skip(&m);
+	CHECK_EQ(mpk_read_array(&m, &n_args), 0);
+	CHECK_EQ(n_args, 3);
+	CHECK(mpk_is_str(&m, "rec-head"));
+	rec_free(&first);
+	rec_free(&second);
+}
+
+static void img_field_round_trip(void)
+{
+	rec r;
+	rec_init(&r);
+	uint8_t px[2 * 3 * 3];
+	for (int i = 0; i < 18; i++)
+		px[i] = (uint8_t)(i * 13);
+	img im = {3, 2, 3, px};
+	CHECK_EQ(rec_set_img(&r, &im), 0);
+	img_view v;
+	CHECK_EQ(rec_get_img(&r, &v), 0);
+	CHECK(v.w == 3 && v.h == 2 && v.c == 3 && memcmp(v.px, px, 18) == 0);
+	/* a px that disagrees with w*h*c is refused */
+	msgpack_packer *pk = rec_pack_begin(&r, "img");
+	msgpack_pack_map(pk, 4);
+	const char *keys[] = {"w", "h", "c"};
+	for (int i = 0; i < 3; i++) {
+		msgpack_pack_str(pk, 1);
+		msgpack_pack_str_body(pk, keys[i], 1);
+		msgpack_pack_uint8(pk, 4);
+	}
+	msgpack_pack_str(pk, 2);
+	msgpack_pack_str_body(pk, "px", 2);
+	msgpack_pack_bin(pk, 5);
+	msgpack_pack_bin_body(pk, px, 5);
+	rec_pack_end(&r);
+	CHECK_EQ(rec_get_img(&r, &v), -1);
+	CHECK(strstr(err_msg(), "img.px") != NULL);
+	rec_set_str(&r, "img", "not a map");
+	CHECK_EQ(rec_get_img(&r, &v), -1);
+	CHECK(strstr(err_msg(), "expected map, found str") != NULL);
+	rec_free(&r);
+}
+
+static void mpk_integers_of_every_width(void)
+{
+	static const int64_t values[] = {0, 1, 127, 128, 255, 256, 65535, 65536, 4294967295LL,
+					 4294967296LL, INT64_MAX, -1, -32, -33, -128, -129,
+					 -32768, -32769, INT32_MIN, (int64_t)INT32_MIN - 1, INT64_MIN};
+	msgpack_sbuffer sb;
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer pk;
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	size_t n = sizeof values / sizeof values[0];
+	for (size_t i = 0; i < n; i++)
+		msgpack_pack_int64(&pk, values[i]);
+	msgpack_pack_uint64(&pk, UINT64_MAX);
+	mpk m = mpk_of(sb.data, sb.size);
+	for (size_t i = 0; i < n; i++) {
+		int64_t v = 0;
+		CHECK_EQ(mpk_read_int(&m, &v), 0);
+		CHECK_EQ(v, values[i]);
+	}
+	int64_t v;
+	CHECK_EQ(mpk_read_int(&m, &v), -1); /* UINT64_MAX does not fit */
+	msgpack_sbuffer_destroy(&sb);
+}
+
+/* Reads path to the end; returns the reader's last result, message in err_msg(). */
+static int read_all(const char *path)
+{
+	rec_reader *rd = rec_reader_open(path);
+	if (!rd)
+		return -1;
+	rec r;
+	rec_init(&r);
+	int rc;
+	while ((rc = rec_reader_next(rd, &r)) > 0)
+		;
+	rec_free(&r);
+	rec_reader_close(rd);
+	return rc;
+}
+
+/* Checks that path fails to read with a message holding each of `words`. */
+static void expect_failure(const char *path, const char *const *words)
+{
+	CHECK_EQ(read_all(path), -1);
+	for (; *words; words++)
+		if (!strstr(err_msg(), *words)) {
+			fprintf(stderr, "  message \"%s\" lacks \"%s\"\n", err_msg(), *words);
+			CHECK(0);
+		}
+}
+
+static void corrupt_streams_fail_clearly(void)
+{
+	const char *good = tmp_path(0, "good.rec"), *bad = tmp_path(1, "bad.rec");
+	CHECK_EQ(write_random(good, 3, 3000), 0);
+	size_t len;
+	uint8_t *data = slurp(good, &len);
+
+	spill(bad, data, len / 2);
+	expect_failure(bad, (const char *const[]){"bad.rec", "record", "truncated", NULL});
+
+	data[len / 3] ^= 0x5a;
+	spill(bad, data, len);
+	expect_failure(bad, (const char *const[]){"bad.rec", "record", "zstd", NULL});
+	free(data);
+
+	spill(bad, "", 0);
+	expect_failure(bad, (const char *const[]){"bad.rec", "empty", NULL});
+
+	/* a record whose bin claims 4 GiB */
+	static const uint8_t huge[] = {0x81, 0xa8, 'm', 'a', 's', 'k', 'p', 'i', 'p', 'e', 0x01,
+				       0x81, 0xa1, 'x', 0xc6, 0xff, 0xff, 0xff, 0xff, 1, 2, 3};
+	spill(bad, huge, sizeof huge);
+	expect_failure(bad, (const char *const[]){"record 0", "bin claims 4294967295", NULL});
+
+	static const uint8_t not_a_map[] = {0x81, 0xa8, 'm', 'a', 's', 'k', 'p', 'i', 'p', 'e', 0x01, 0x93, 1, 2, 3};
+	spill(bad, not_a_map, sizeof not_a_map);
+	expect_failure(bad, (const char *const[]){"record 0", "array", NULL});
+
+	static const uint8_t int_key[] = {0x81, 0x05, 0x01};
+	spill(bad, int_key, sizeof int_key);
+	expect_failure(bad, (const char *const[]){"record 0", "key 0", "expected str", NULL});
+
+	static const uint8_t twice[] = {0x82, 0xa1, 'a', 1, 0xa1, 'a', 2};
+	spill(bad, twice, sizeof twice);
+	expect_failure(bad, (const char *const[]){"'a' appears twice", NULL});
+
+	static const uint8_t future[] = {0x81, 0xa8, 'm', 'a', 's', 'k', 'p', 'i', 'p', 'e', 0x63};
+	spill(bad, future, sizeof future);
+	expect_failure(bad, (const char *const[]){"header", "version 99", NULL});
+
+	spill(bad, "\x89PNG\r\n\x1a\n", 8);
+	expect_failure(bad, (const char *const[]){"PNG image", NULL});
+
+	/* arrays nested past the depth limit */
+	uint8_t deep[200];
+	deep[0] = 0x81, deep[1] = 0xa1, deep[2] = 'd';
+	memset(deep + 3, 0x91, sizeof deep - 4);
+	deep[sizeof deep - 1] = 0;
+	spill(bad, deep, sizeof deep);
+	expect_failure(bad, (const char *const[]){"nested deeper", NULL});
+}
+
+static void stream_without_header_is_records(void)
+{
+	static const uint8_t two[] = {0x81, 0xa2, 'i', 'd', 0xa1, 'a', 0x81, 0xa2, 'i', 'd', 0xa1, 'b'};
+	const char *path = tmp_path(0, "nohdr.rec");
+	spill(path, two, sizeof two);
+	rec_reader *rd = rec_reader_open(path);
+	rec r;
+	rec_init(&r);
+	const char *id;
+	uint32_t len;
+	CHECK(rec_reader_header(rd) != NULL);
+	CHECK_EQ(rec_reader_next(rd, &r), 1);
+	CHECK(rec_get_str(&r, "id", &id, &len) == 0 && len == 1 && id[0] == 'a');
+	CHECK_EQ(rec_reader_next(rd, &r), 1);
+	CHECK(rec_get_str(&r, "id", &id, &len) == 0 && len == 1 && id[0] == 'b');
+	CHECK_EQ(rec_reader_next(rd, &r), 0);
+	rec_free(&r);
+	rec_reader_close(rd);
+}
+
+static void failed_output_leaves_no_file(void)
+{
+	const char *path = tmp_path(0, "aborted.rec");
+	rec_writer *w = rec_writer_open(path);
+	rec r;
+	rec_init(&r);
+	rec_set_int(&r, "x", 1);
+	rec_writer_put(w, &r);
+	rec_writer_abort(w);
+	struct stat st;
+	CHECK(stat(path, &st) != 0);
+	rec_free(&r);
+}
+
+int main(void)
+{
+	RUN(round_trip_random_records);
+	RUN(frames_end_every_mebibyte);
+	RUN(concatenated_streams_are_one);
+	RUN(plain_msgpack_input);
+	RUN(same_bytes_whatever_the_threads);
+	RUN(unknown_fields_pass_byte_for_byte);
+	RUN(header_provenance_appends);
+	RUN(img_field_round_trip);
+	RUN(mpk_integers_of_every_width);
+	RUN(corrupt_streams_fail_clearly);
+	RUN(stream_without_header_is_records);
+	RUN(failed_output_leaves_no_file);
+	return check_exit();
+}
