@@ -167,3 +167,25 @@ void cli_close_output(rec_writer *w)
 	if (rc < 0)
 		cli_fail();
 }
+
+void cli_open_filter(const char *in_path, const char *out_path, rec_reader **rd, rec_writer **w)
+{
+	*rd = cli_open_input(in_path);
+	const rec *header = rec_reader_header(*rd);
+	if (!header)
+		cli_fail();
+	*w = cli_open_output(out_path);
+	cli_write_header(*w, header);
+}
+
+void cli_put(rec_writer *w, const rec *r)
+{
+	if (rec_writer_put(w, r) < 0)
+		cli_fail_output(w);
+}
+
+void cli_check_read(int rc, rec_writer *w)
+{
+	if (rc < 0)
+		cli_fail_output(w);
+}

@@ -56,4 +56,14 @@ void cli_write_header(rec_writer *w, const rec *header);
 /* Finishes the output; exits as cli_fail_output on failure. */
 void cli_close_output(rec_writer *w);
 
+/* The start of every filter: opens the input and the output and writes
+ * the output header, copied from the input's with argv appended. */
+void cli_open_filter(const char *in_path, const char *out_path, rec_reader **rd, rec_writer **w);
+
+/* Writes a record; exits as cli_fail_output on failure. */
+void cli_put(rec_writer *w, const rec *r);
+
+/* Ends the tool after a reader result < 0, removing the partial output. */
+void cli_check_read(int rc, rec_writer *w);
+
 #endif

@@ -80,10 +80,15 @@ static int find(const rec *r, const char *key, size_t key_len)
 	return -1;
 }
 
+const rec_field *rec_get_n(const rec *r, const char *key, size_t key_len)
+{
+	int i = find(r, key, key_len);
+	return i < 0 ? NULL : &r->fields[i];
+}
+
 const rec_field *rec_get(const rec *r, const char *key)
 {
-	int i = find(r, key, strlen(key));
-	return i < 0 ? NULL : &r->fields[i];
+	return rec_get_n(r, key, strlen(key));
 }
 
 static int push_field(rec *r, const char *key, size_t key_len, const uint8_t *val, size_t val_len)
@@ -104,9 +109,8 @@ static int push_field(rec *r, const char *key, size_t key_len, const uint8_t *va
 	return 0;
 }
 
-int rec_set_raw(rec *r, const char *key, const void *val, size_t val_len)
+static int set_raw(rec *r, const char *key, size_t key_len, const void *val, size_t val_len)
 {
-	size_t key_len = strlen(key);
 	int i = find(r, key, key_len);
 	uint8_t *copy = arena_alloc(r, val_len + (i < 0 ? key_len : 0));
 	if (!copy)
@@ -119,6 +123,16 @@ int rec_set_raw(rec *r, const char *key, const void *val, size_t val_len)
 	}
 	memcpy(copy + val_len, key, key_len);
 	return push_field(r, (const char *)copy + val_len, key_len, copy, val_len);
+}
+
+int rec_set_raw(rec *r, const char *key, const void *val, size_t val_len)
+{
+	return set_raw(r, key, strlen(key), val, val_len);
+}
+
+int rec_set_field(rec *r, const rec_field *f)
+{
+	return set_raw(r, f->key, f->key_len, f->val, f->val_len);
 }
 
 int rec_del(rec *r, const char *key)
@@ -428,12 +442,7 @@ int rec_header_make(rec *out, const rec *in, int argc, char **argv)
 		if ((f->key_len == 8 && memcmp(f->key, "maskpipe", 8) == 0) ||
 		    (f->key_len == 10 && memcmp(f->key, "provenance", 10) == 0))
 			continue;
-		char key[256];
-		if (f->key_len >= sizeof key)
-			return err_set("header key of %u bytes is too long", f->key_len);
-		memcpy(key, f->key, f->key_len);
-		key[f->key_len] = '\0';
-		if (rec_set_raw(out, key, f->val, f->val_len) < 0)
+		if (rec_set_field(out, f) < 0)
 			return -1;
 	}
 	return 0;

@@ -52,9 +52,13 @@ void rec_encode(const rec *r, uint8_t *out);
 
 /* The field with this key, or NULL. */
 const rec_field *rec_get(const rec *r, const char *key);
+const rec_field *rec_get_n(const rec *r, const char *key, size_t key_len);
 
 /* Adds or replaces a field with a ready msgpack value (copied). */
 int rec_set_raw(rec *r, const char *key, const void *val, size_t val_len);
+
+/* Adds or replaces a field with a copy of another record's field. */
+int rec_set_field(rec *r, const rec_field *f);
 
 /* Removes a field; returns 1 if it was there. */
 int rec_del(rec *r, const char *key);

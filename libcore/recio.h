@@ -39,7 +39,7 @@ const char *rec_reader_name(const rec_reader *rd);
  * successful rec_writer_close ("-" or NULL: standard output).
  * MASKPIPE_ZSTD_LEVEL sets the compression level (default
  * REC_DEFAULT_LEVEL); MASKPIPE_PLAIN=1 writes plain msgpack. */
-#define REC_DEFAULT_LEVEL 9
+#define REC_DEFAULT_LEVEL 10
 rec_writer *rec_writer_open(const char *path);
 rec_writer *rec_writer_open_fd(int fd, const char *name);
 

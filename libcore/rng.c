@@ -76,3 +76,12 @@ void rng_shuffle(rng *g, uint32_t *idx, size_t n)
 		idx[j] = t;
 	}
 }
+
+void rng_permutation(uint32_t *idx, size_t n, uint64_t seed, uint64_t stream)
+{
+	rng g;
+	rng_seed(&g, seed, stream);
+	for (size_t i = 0; i < n; i++)
+		idx[i] = (uint32_t)i;
+	rng_shuffle(&g, idx, n);
+}

@@ -30,4 +30,7 @@ double rng_uniform(rng *g);
 /* Fisher-Yates shuffle of idx[0..n). */
 void rng_shuffle(rng *g, uint32_t *idx, size_t n);
 
+/* idx = a random permutation of 0..n-1 for (seed, stream). */
+void rng_permutation(uint32_t *idx, size_t n, uint64_t seed, uint64_t stream);
+
 #endif

@@ -1,0 +1,27 @@
+/* A hash index from record id to position in a recstore, for rec-join. */
+#ifndef MASKPIPE_IDINDEX_H
+#define MASKPIPE_IDINDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "recstore.h"
+
+typedef struct idindex {
+	const recstore *store;
+	char **ids;      /* ids[i]: id of record i (NUL-terminated copy) */
+	uint32_t *slots; /* open addressing: record number + 1, 0 = empty */
+	size_t n_slots;  /* a power of two, at least twice the records */
+} idindex;
+
+/* Indexes every record of s by its `id` string. Fails on a record without
+ * one or an id seen twice; the message names the record ("record 17: ...")
+ * for the caller to prefix with the stream's name. */
+int idindex_build(idindex *ix, const recstore *s);
+
+/* Position of the record with this id, or -1. */
+int64_t idindex_find(const idindex *ix, const char *id, size_t id_len);
+
+void idindex_free(idindex *ix);
+
+#endif

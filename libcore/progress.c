@@ -1,0 +1,54 @@
+#include "progress.h"
+
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+void progress_start(progress *p, const char *unit, uint64_t total, int quiet)
+{
+	p->enabled = !quiet && isatty(STDERR_FILENO);
+	p->unit = unit;
+	p->total = total;
+	p->done = 0;
+	p->start = p->last_draw = now();
+}
+
+static void draw(progress *p, double t)
+{
+	double elapsed = t - p->start;
+	double rate = elapsed > 0 ? (double)p->done / elapsed : 0;
+	fprintf(stderr, "\r%s: %llu", cli_prog(), (unsigned long long)p->done);
+	if (p->total)
+		fprintf(stderr, "/%llu", (unsigned long long)p->total);
+	fprintf(stderr, " %s, %.0f/s", p->unit, rate);
+	if (p->total && rate > 0 && p->done <= p->total)
+		fprintf(stderr, ", ETA %.0fs", (double)(p->total - p->done) / rate);
+	fprintf(stderr, "\033[K");
+}
+
+void progress_add(progress *p, uint64_t n)
+{
+	p->done += n;
+	if (!p->enabled || (p->done & 63) != 0)
+		return;
+	double t = now();
+	if (t - p->last_draw >= 0.25) {
+		p->last_draw = t;
+		draw(p, t);
+	}
+}
+
+void progress_end(progress *p)
+{
+	if (p->enabled)
+		fprintf(stderr, "\r\033[K");
+}

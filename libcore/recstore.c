@@ -1,0 +1,68 @@
+#include "recstore.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+
+void recstore_init(recstore *s)
+{
+	memset(s, 0, sizeof *s);
+}
+
+void recstore_free(recstore *s)
+{
+	free(s->bytes);
+	free(s->offsets);
+	memset(s, 0, sizeof *s);
+}
+
+static int grow(void **buf, size_t *cap, size_t need, size_t item_size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t new_cap = *cap ? *cap : 1024;
+	while (new_cap < need)
+		new_cap *= 2;
+	void *grown = realloc(*buf, new_cap * item_size);
+	if (!grown)
+		return err_set("out of memory holding records (%zu bytes)", new_cap * item_size);
+	*buf = grown;
+	*cap = new_cap;
+	return 0;
+}
+
+int recstore_add(recstore *s, const rec *r)
+{
+	size_t size = rec_encoded_size(r);
+	if (grow((void **)&s->bytes, &s->cap, s->len + size, 1) < 0 ||
+	    grow((void **)&s->offsets, &s->cap_offsets, s->n + 2, sizeof *s->offsets) < 0)
+		return -1;
+	rec_encode(r, s->bytes + s->len);
+	s->offsets[s->n] = s->len;
+	s->len += size;
+	s->offsets[++s->n] = s->len;
+	return 0;
+}
+
+int recstore_read_all(recstore *s, rec_reader *rd)
+{
+	rec r;
+	rec_init(&r);
+	int rc;
+	while ((rc = rec_reader_next(rd, &r)) > 0)
+		if (recstore_add(s, &r) < 0) {
+			rc = -1;
+			break;
+		}
+	rec_free(&r);
+	return rc < 0 ? -1 : 0;
+}
+
+int recstore_get(const recstore *s, size_t i, rec *r)
+{
+	if (rec_parse(r, s->bytes + s->offsets[i], s->offsets[i + 1] - s->offsets[i]) < 0)
+		return -1;
+	r->index = i;
+	return 0;
+}
