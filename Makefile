@@ -69,16 +69,15 @@ check-units: all $(UNITS) $(TESTBINS)
 
 # The suite runs twice: the normal build, then an ASan+UBSan build of everything.
 test: check-units
-	@scripts/deps.sh --test
 	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 check-units >/dev/null
 	@tests/run.sh $(BUILD) build/san
 
 FUZZ_TIME ?= 30
 fuzz: | $(DEPS_OK)
-	@scripts/deps.sh --test
+	@scripts/deps.sh --fuzz
 	@mkdir -p $(BUILD)/fuzz
 	clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-		-o $(BUILD)/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c $(LIB_SRC) $(LDLIBS) -pthread
+		-o $(BUILD)/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c $(wildcard libcore/*.c) $(LDLIBS) -pthread
 	@mkdir -p $(BUILD)/fuzz/corpus
 	$(BUILD)/fuzz/fuzz_reader -max_total_time=$(FUZZ_TIME) -max_len=65536 $(BUILD)/fuzz/corpus
 

@@ -15,9 +15,9 @@ libcjson-dev:/usr/include/cjson/cJSON.h
 pkg-config:/usr/bin/pkg-config
 dataset-fashion-mnist:/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 "
-# the sanitizer and fuzzing toolchain is wanted by `make test` and `make fuzz`
+# the sanitizer and fuzzing toolchain is wanted by `make fuzz`
 case "${1:-}" in
---test) PKGS="$PKGS clang:/usr/bin/clang libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a" ;;
+--fuzz) PKGS="$PKGS clang:/usr/bin/clang libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a" ;;
 esac
 
 missing=""

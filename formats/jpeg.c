@@ -1,0 +1,109 @@
+#include "jpeg.h"
+
+#include <setjmp.h>
+#include <stdio.h> /* jpeglib.h needs FILE */
+#include <stdlib.h>
+
+#include <jpeglib.h>
+
+#include "err.h"
+
+/* libjpeg's error manager, extended with the place error_exit jumps to. */
+struct jpeg_failure {
+	struct jpeg_error_mgr mgr;
+	jmp_buf jump;
+};
+
+static void on_jpeg_error(j_common_ptr cinfo)
+{
+	char msg[JMSG_LENGTH_MAX];
+	cinfo->err->format_message(cinfo, msg);
+	err_set("JPEG: %s", msg);
+	longjmp(((struct jpeg_failure *)cinfo->err)->jump, 1);
+}
+
+static void ignore_message(j_common_ptr cinfo, int level)
+{
+	(void)cinfo;
+	(void)level;
+}
+
+/* The decoder and everything allocated while decoding: it lives in
+ * jpeg_decode's frame so that a longjmp cannot lose it. */
+struct jpeg_source {
+	struct jpeg_decompress_struct cinfo;
+	struct jpeg_failure failure;
+	img im;
+	uint8_t *cmyk_row;
+};
+
+static uint8_t div255(uint32_t x)
+{
+	return (uint8_t)((x + 127) / 255);
+}
+
+/* Subtractive CMYK to RGB: R = (1 - C)(1 - K), the conversion PIL uses.
+ * Adobe's writers store 255 - ink, so their samples are already 1 - C. */
+static void cmyk_to_rgb(const uint8_t *cmyk, uint8_t *rgb, uint32_t w, int inverted)
+{
+	for (uint32_t x = 0; x < w; x++, cmyk += 4, rgb += 3) {
+		uint32_t k = inverted ? cmyk[3] : 255u - cmyk[3];
+		for (int ch = 0; ch < 3; ch++)
+			rgb[ch] = div255((inverted ? cmyk[ch] : 255u - cmyk[ch]) * k);
+	}
+}
+
+static int read_jpeg(struct jpeg_source *src, const uint8_t *data, size_t len)
+{
+	struct jpeg_decompress_struct *cinfo = &src->cinfo;
+	if (setjmp(src->failure.jump))
+		return -1;
+	jpeg_create_decompress(cinfo);
+	jpeg_mem_src(cinfo, data, (unsigned long)len);
+	jpeg_read_header(cinfo, TRUE);
+
+	int cmyk = cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK;
+	uint32_t channels = cinfo->jpeg_color_space == JCS_GRAYSCALE ? 1 : 3;
+	cinfo->out_color_space = cmyk ? JCS_CMYK : channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+	/* before jpeg_start_decompress, which allocates for the claimed size
+	 * (a progressive file: all its coefficients, 2 bytes per sample) */
+	if (img_check_dims(cinfo->image_width, cinfo->image_height, channels) < 0)
+		return err_prefix("JPEG: ");
+	jpeg_start_decompress(cinfo);
+	uint32_t w = cinfo->output_width;
+	if ((uint32_t)cinfo->output_components != (cmyk ? 4 : channels))
+		return err_set("JPEG: %d components after colour conversion",
+			       cinfo->output_components);
+	if (img_alloc(&src->im, w, cinfo->output_height, channels) < 0)
+		return -1;
+	if (cmyk && !(src->cmyk_row = malloc((size_t)w * 4)))
+		return err_set("out of memory for a JPEG row");
+	while (cinfo->output_scanline < cinfo->output_height) {
+		uint8_t *row = src->im.px + (size_t)cinfo->output_scanline * w * channels;
+		JSAMPROW dst = cmyk ? src->cmyk_row : row;
+		if (jpeg_read_scanlines(cinfo, &dst, 1) != 1)
+			return err_set("JPEG: decoder stopped at row %u", cinfo->output_scanline);
+		if (cmyk)
+			cmyk_to_rgb(src->cmyk_row, row, w, cinfo->saw_Adobe_marker);
+	}
+	jpeg_finish_decompress(cinfo);
+	return 0;
+}
+
+int jpeg_decode(const uint8_t *data, size_t len, img *out)
+{
+	struct jpeg_source src = { 0 };
+	src.cinfo.err = jpeg_std_error(&src.failure.mgr);
+	src.failure.mgr.error_exit = on_jpeg_error;
+	src.failure.mgr.emit_message = ignore_message;
+	int ret = read_jpeg(&src, data, len);
+	jpeg_destroy_decompress(&src.cinfo);
+	free(src.cmyk_row);
+	if (ret < 0) {
+		img_free(&src.im);
+		return -1;
+	}
+	img_free(out);
+	*out = src.im;
+	return 0;
+}

@@ -1,0 +1,257 @@
+/* img-decode: images, image trees and data-set files to records. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "imgdir.h"
+#include "fileio.h"
+#include "image.h"
+#include "imgsrc.h"
+#include "progress.h"
+
+static const char help[] =
+	"Usage: img-decode [OPTION]... [PATH]...\n"
+	"Turn images into a record stream on stdout: one record per image with\n"
+	"`id`, `label` (when known) and `img`. A PATH is\n"
+	"  - a PNG or JPEG file (id: the path);\n"
+	"  - a directory, read recursively in sorted order as an ImageFolder tree:\n"
+	"    each first-level subdirectory is a class, numbered in sorted order,\n"
+	"    the names listed in the header's `classes` (id: the path below PATH);\n"
+	"  - a data-set file: MNIST/Fashion-MNIST IDX (plain or .gz; labels from\n"
+	"    the *-labels-idx1-ubyte file beside it), CIFAR-10/100 binary batches,\n"
+	"    STL-10 *_X.bin (labels from *_y.bin) (id: DATASET:SPLIT:INDEX).\n"
+	"Without PATH, one PNG or JPEG image is read from stdin.\n"
+	"\n"
+	"  -c, --channels N   force 1 (gray, ITU-R 601 luma) or 3 (RGB) channels;\n"
+	"                     alpha is always dropped\n"
+	"      --offset K     skip the first K images\n"
+	"  -n, --limit N      decode at most N images\n"
+	"  -f, --format F     read files as png, jpeg, idx, cifar10, cifar100 or stl10\n"
+	"      --labels FILE  the labels file of an IDX or STL-10 images file\n"
+	"      --name NAME    the data-set name in ids (default: the file's directory)\n"
+	"      --skip-bad     warn about an unreadable image file and go on\n"
+	"  -o, --output F     write to F (atomically) instead of stdout\n"
+	"  -q, --quiet        no progress display\n"
+	"  -h, --help         show this help and exit\n"
+	"  -V, --version      show the version and exit\n"
+	"\n"
+	"See img-decode(1) and maskpipe-rec(5).\n";
+
+typedef struct decode_opts {
+	uint32_t channels; /* 0: as stored, less alpha */
+	uint64_t offset, limit;
+	int skip_bad;
+	imgsrc_opts src;
+} decode_opts;
+
+/* The running state: where records go and how many images were seen. */
+typedef struct decoder {
+	const decode_opts *o;
+	rec_writer *w;
+	rec r;
+	img im;
+	uint64_t seen;    /* images met so far, offset included */
+	uint64_t written; /* records written */
+	uint64_t skipped; /* unreadable files passed over with --skip-bad */
+	progress prog;
+} decoder;
+
+static int done(const decoder *d)
+{
+	return d->written >= d->o->limit;
+}
+
+/* Writes the decoded d->im as a record. */
+static void emit(decoder *d, const char *id, int64_t label, int64_t label_coarse)
+{
+	if (d->seen++ < d->o->offset)
+		return;
+	rec *r = &d->r;
+	rec_clear(r);
+	if (img_convert(&d->im, d->o->channels) < 0 || rec_set_str(r, "id", id) < 0 ||
+	    (label >= 0 && rec_set_int(r, "label", label) < 0) ||
+	    (label_coarse >= 0 && rec_set_int(r, "label_coarse", label_coarse) < 0) ||
+	    rec_set_img(r, &d->im) < 0) {
+		err_prefix("%s: ", id);
+		cli_fail_output(d->w);
+	}
+	cli_put(d->w, r);
+	d->written++;
+	progress_add(&d->prog, 1);
+}
+
+/* Handles a failure to read one image file: fatal unless --skip-bad. */
+static void bad_file(decoder *d)
+{
+	if (!d->o->skip_bad)
+		cli_fail_output(d->w);
+	fprintf(stderr, "%s: %s (skipped)\n", cli_prog(), err_msg());
+	d->skipped++;
+}
+
+/* Decodes every image of a file; `id` overrides the reader's id. */
+static void decode_file(decoder *d, const char *path, const char *id, int64_t label)
+{
+	imgsrc *src = imgsrc_open(path, &d->o->src);
+	if (!src) {
+		bad_file(d);
+		return;
+	}
+	char src_id[4096];
+	int64_t src_label, label_coarse;
+	int rc = 0;
+	while (!done(d) && (rc = imgsrc_next(src, &d->im, &src_label, &label_coarse, src_id,
+					     sizeof src_id)) > 0)
+		emit(d, id ? id : src_id, label >= 0 ? label : src_label, label_coarse);
+	imgsrc_close(src);
+	if (!done(d) && rc < 0)
+		bad_file(d);
+}
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The class names of every directory input, which must agree. */
+static int check_same_classes(const imgdir *a, const imgdir *b, const char *b_path)
+{
+	int same = a->n_classes == b->n_classes;
+	for (size_t i = 0; same && i < a->n_classes; i++)
+		same = strcmp(a->classes[i], b->classes[i]) == 0;
+	return same ? 0 : err_set("%s: its class directories differ from the first directory's", b_path);
+}
+
+static void add_classes(rec *header, const imgdir *d)
+{
+	msgpack_packer *pk = rec_pack_begin(header, "classes");
+	msgpack_pack_array(pk, d->n_classes);
+	for (size_t i = 0; i < d->n_classes; i++) {
+		size_t len = strlen(d->classes[i]);
+		msgpack_pack_str(pk, len);
+		msgpack_pack_str_body(pk, d->classes[i], len);
+	}
+	if (rec_pack_end(header) < 0)
+		cli_fail();
+}
+
+static void decode_stdin(decoder *d)
+{
+	uint8_t *data;
+	size_t len;
+	if (datafile_read_all("/dev/stdin", IMG_MAX_BYTES, &data, &len) < 0 || image_decode(data, len, &d->im) < 0) {
+		err_prefix("stdin: ");
+		cli_fail_output(d->w);
+	}
+	free(data);
+	emit(d, "stdin", -1, -1);
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_OFFSET = 256, OPT_LABELS, OPT_NAME, OPT_SKIP_BAD };
+	static const struct option opts[] = {
+		{"channels", required_argument, NULL, 'c'},
+		{"offset", required_argument, NULL, OPT_OFFSET},
+		{"limit", required_argument, NULL, 'n'},
+		{"format", required_argument, NULL, 'f'},
+		{"labels", required_argument, NULL, OPT_LABELS},
+		{"name", required_argument, NULL, OPT_NAME},
+		{"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
+		{"output", required_argument, NULL, 'o'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0},
+	};
+	decode_opts o = {.limit = UINT64_MAX};
+	const char *out_path = NULL;
+	int quiet = 0, opt;
+	cli_init(argc, argv);
+	while ((opt = getopt_long(argc, argv, "c:n:f:o:qhV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			o.channels = (uint32_t)cli_int("--channels", optarg, 1, 3);
+			if (o.channels == 2)
+				cli_usage("--channels takes 1 or 3");
+			break;
+		case OPT_OFFSET: o.offset = (uint64_t)cli_int("--offset", optarg, 0, INT64_MAX); break;
+		case 'n': o.limit = (uint64_t)cli_int("--limit", optarg, 0, INT64_MAX); break;
+		case 'f': o.src.format = optarg; break;
+		case OPT_LABELS: o.src.labels = optarg; break;
+		case OPT_NAME: o.src.name = optarg; break;
+		case OPT_SKIP_BAD: o.skip_bad = 1; break;
+		case 'o': out_path = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h': cli_help(help);
+		case 'V': cli_version();
+		default: cli_bad_option();
+		}
+	}
+	int n_paths = argc - optind;
+	char **paths = argv + optind;
+
+	/* directories are listed first: their classes go into the header */
+	imgdir *dirs = calloc(n_paths ? (size_t)n_paths : 1, sizeof *dirs);
+	const imgdir *first_dir = NULL;
+	uint64_t total = 0;
+	int all_dirs = n_paths > 0; /* else the total is unknown until files are opened */
+	for (int i = 0; i < n_paths; i++) {
+		if (!is_dir(paths[i])) {
+			all_dirs = 0;
+			continue;
+		}
+		if (imgdir_list(paths[i], &dirs[i]) < 0 ||
+		    (first_dir && check_same_classes(first_dir, &dirs[i], paths[i]) < 0))
+			cli_fail();
+		if (!first_dir)
+			first_dir = &dirs[i];
+		total += dirs[i].n_files;
+	}
+	rec header;
+	rec_init(&header);
+	if (rec_header_make(&header, NULL, argc, argv) < 0)
+		cli_fail();
+	if (first_dir && first_dir->n_classes)
+		add_classes(&header, first_dir);
+
+	decoder d = {.o = &o};
+	rec_init(&d.r);
+	d.w = cli_open_output(out_path);
+	cli_put(d.w, &header);
+	progress_start(&d.prog, "images", all_dirs ? total : 0, quiet);
+	if (n_paths == 0)
+		decode_stdin(&d);
+	for (int i = 0; i < n_paths && !done(&d); i++) {
+		if (!dirs[i].files && !is_dir(paths[i])) {
+			decode_file(&d, paths[i], NULL, -1);
+			continue;
+		}
+		for (size_t f = 0; f < dirs[i].n_files && !done(&d); f++) {
+			char *full;
+			if (asprintf(&full, "%s/%s", paths[i], dirs[i].files[f].rel_path) < 0) {
+				err_set("out of memory");
+				cli_fail_output(d.w);
+			}
+			decode_file(&d, full, dirs[i].files[f].rel_path, dirs[i].files[f].label);
+			free(full);
+		}
+	}
+	progress_end(&d.prog);
+	cli_close_output(d.w);
+	if (d.skipped)
+		fprintf(stderr, "%s: skipped %llu unreadable image files\n", cli_prog(),
+			(unsigned long long)d.skipped);
+	for (int i = 0; i < n_paths; i++)
+		imgdir_free(&dirs[i]);
+	free(dirs);
+	img_free(&d.im);
+	rec_free(&d.r);
+	rec_free(&header);
+	return 0;
+}
