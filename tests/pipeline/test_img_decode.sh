@@ -1,0 +1,78 @@
+# img-decode: every input kind through the tool, ids, labels, classes,
+# slicing, channels, streaming, determinism and bad input.
+. "$ROOT/tests/pipeline/lib.sh"
+DATA=/usr/share/datasets/fashion-mnist
+mkfixtures "$T/fx" >/dev/null 2>&1
+
+# json FILE PYEXPR: evaluates PYEXPR over the list `recs` of JSON records
+json() { python3 -c "import json,sys; recs=[json.loads(l) for l in open('$1')]; print($2)"; }
+
+img-decode --limit 100 "$DATA/t10k-images-idx3-ubyte.gz" >"$T/t10k.rec"
+ok "idx: 100 records" test "$(rec-count "$T/t10k.rec")" = 100
+rec-cat "$T/t10k.rec" >"$T/t10k.json"
+ok "idx: ids are dataset:split:index" test "$(json "$T/t10k.json" 'recs[99]["id"]')" = "fashion-mnist:t10k:99"
+ok "idx: labels from the file beside" test "$(json "$T/t10k.json" '[r["label"] for r in recs[:5]]')" = "[9, 2, 1, 1, 6]"
+ok "idx: 28x28 gray" test "$(json "$T/t10k.json" '{(r["img"]["w"],r["img"]["h"],r["img"]["c"]) for r in recs}')" = "{(28, 28, 1)}"
+
+img-decode --offset 95 --limit 3 "$DATA/t10k-images-idx3-ubyte.gz" | rec-cat >"$T/slice.json"
+ok "--offset/--limit take a slice" test "$(json "$T/slice.json" '[r["id"] for r in recs]')" = \
+	"['fashion-mnist:t10k:95', 'fashion-mnist:t10k:96', 'fashion-mnist:t10k:97']"
+img-decode -c 3 --limit 1 "$DATA/t10k-images-idx3-ubyte.gz" | rec-cat --full >"$T/rgb.json"
+ok "--channels 3 replicates gray" test "$(json "$T/rgb.json" '(recs[0]["img"]["c"], recs[0]["img"]["px"][0::3] == recs[0]["img"]["px"][1::3] == recs[0]["img"]["px"][2::3], len(recs[0]["img"]["px"]))')" = "(3, True, 2352)"
+
+# an ImageFolder tree: classes in sorted order, files at any depth, others ignored
+tree="$T/tree"
+mkdir -p "$tree/b_shirt/deep" "$tree/a_boot" "$tree/c_empty"
+cp "$T/fx/png/rgb-8-7x5.png" "$tree/b_shirt/x.png"
+cp "$T/fx/png/gray-8-7x5.png" "$tree/b_shirt/deep/y.PNG"
+cp "$T/fx/jpeg/rgb.jpg" "$tree/a_boot/z.jpg"
+cp "$T/fx/png/rgba-8-7x5.png" "$tree/top.png"
+echo "not an image" >"$tree/a_boot/notes.txt"
+img-decode "$tree" >"$T/tree.rec"
+rec-cat -H "$T/tree.rec" >"$T/tree.json"
+ok "tree: header lists the classes" test "$(json "$T/tree.json" 'recs[0]["classes"]')" = "['a_boot', 'b_shirt', 'c_empty']"
+ok "tree: sorted ids with class labels" test "$(json "$T/tree.json" '[(r["id"], r.get("label")) for r in recs[1:]]')" = \
+	"[('a_boot/z.jpg', 0), ('b_shirt/deep/y.PNG', 1), ('b_shirt/x.png', 1), ('top.png', None)]"
+ok "tree: alpha dropped" test "$(json "$T/tree.json" 'recs[4]["img"]["c"]')" = 3
+img-decode -c 1 "$tree" | rec-cat >"$T/tree1.json"
+ok "tree: --channels 1" test "$(json "$T/tree1.json" '{r["img"]["c"] for r in recs}')" = "{1}"
+
+# data-set layouts written by the fixture generator
+ok "cifar-10 batch" test "$(img-decode "$T/fx/cifar10/data_batch_1.bin" | rec-count)" -gt 0
+img-decode "$T/fx/cifar100/train.bin" | rec-cat >"$T/c100.json"
+ok "cifar-100 has coarse labels" test "$(json "$T/c100.json" 'all("label_coarse" in r for r in recs)')" = True
+img-decode "$T/fx/stl10/train_X.bin" | rec-cat >"$T/stl.json"
+ok "stl-10: 96x96 RGB with labels" test "$(json "$T/stl.json" '{(r["img"]["w"], r["img"]["c"], "label" in r) for r in recs}')" = "{(96, 3, True)}"
+ok "stdin: one PNG" test "$(img-decode <"$T/fx/png/rgb-8-33x17.png" | rec-cat | json /dev/stdin 'recs[0]["img"]["w"]')" = 33
+
+# the same input gives the same bytes, whatever the compression threads
+MASKPIPE_ZSTD_THREADS=1 img-decode --limit 3000 "$DATA/t10k-images-idx3-ubyte.gz" >"$T/a.rec"
+MASKPIPE_ZSTD_THREADS=4 img-decode --limit 3000 "$DATA/t10k-images-idx3-ubyte.gz" >"$T/b.rec"
+ok "byte-identical output for 1 and 4 threads" cmp "$T/a.rec" "$T/b.rec"
+
+# streaming: the first record arrives before the decode ends, quietly
+{ img-decode "$DATA/t10k-images-idx3-ubyte.gz" 2>"$T/head.err"; echo $? >"$T/head.rc"; } |
+	rec-head -n 1 >"$T/one.rec" 2>>"$T/head.err"
+head_rc=$?
+ok "img-decode | rec-head -n 1: both exit 0" test "$(cat "$T/head.rc") $head_rc" = "0 0"
+ok "  with nothing on stderr" test ! -s "$T/head.err"
+ok "  one record" test "$(rec-count "$T/one.rec")" = 1
+
+# bad input: one line naming the file (and image), exit 1, no output file left
+cp "$T/fx/png/bad-crc.png" "$tree/b_shirt/broken.png"
+fails "corrupt PNG in a tree" 1 img-decode "$tree" -o "$T/out.rec"
+says "  names the file" broken.png CRC
+ok "  leaves no output file" test ! -e "$T/out.rec"
+ok "  nor a temporary one" test -z "$(ls -A "$T" | grep '\.tmp\.')"
+ok "--skip-bad goes on" sh -c "img-decode --skip-bad '$tree' 2>/dev/null | rec-count | grep -qx 4"
+rm "$tree/b_shirt/broken.png"
+fails "not an image" 1 img-decode /etc/passwd
+says "  says what it is not" /etc/passwd unrecognised
+fails "truncated gzip IDX" 1 img-decode "$T/fx/idxbad/"*trunc*gz*
+says "  names the image" image truncated
+fails "missing file" 1 img-decode "$T/nonexistent.png"
+fails "empty stdin" 1 img-decode </dev/null
+fails "huge PNG header" 1 img-decode "$T/fx/png/bad-huge.png"
+says "  refuses the size" bad-huge.png
+fails "--channels 2" 2 img-decode -c 2 "$tree"
+fails "unknown --format" 1 img-decode --format tiff "$tree/top.png"
