@@ -69,6 +69,7 @@ check-units: all $(UNITS) $(TESTBINS)
 
 # The suite runs twice: the normal build, then an ASan+UBSan build of everything.
 test: check-units
+	@scripts/deps.sh --test
 	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 check-units >/dev/null
 	@tests/run.sh $(BUILD) build/san
 
@@ -105,5 +106,6 @@ install: all
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(TOOL_SRC:%.c=$(BUILD)/obj/%.d) $(UNIT_SRC:%.c=$(BUILD)/obj/%.d)
+-include $(LIB_OBJ:.o=.d) $(TOOL_SRC:%.c=$(BUILD)/obj/%.d) $(UNIT_SRC:%.c=$(BUILD)/obj/%.d) \
+	$(TESTBIN_SRC:%.c=$(BUILD)/obj/%.d)
 .SECONDARY:

@@ -267,57 +267,6 @@ void itemfile_close(itemfile *it)
 /* mkstemp creates files readable by their owner only; an output file
  * should get the mode any other new file would. umask has no read-only
  * query, hence the set-and-restore. */
-static mode_t new_file_mode(void)
-{
-	mode_t mask = umask(0);
-	umask(mask);
-	return 0666 & ~mask;
-}
-
-static int write_fully(int fd, const uint8_t *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return err_errno("write error");
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int file_write_atomic(const char *path, const void *data, size_t len)
-{
-	/* ".name.XXXXXX" beside the target: hidden from directory walkers */
-	const char *slash = strrchr(path, '/');
-	size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
-	size_t tmp_cap = strlen(path) + sizeof ".XXXXXX" + 1;
-	char *tmp = malloc(tmp_cap);
-	if (!tmp)
-		return err_set("out of memory");
-	snprintf(tmp, tmp_cap, "%.*s.%s.XXXXXX", (int)dir_len, path, path + dir_len);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(tmp);
-		return err_errno("cannot create a temporary file in its directory");
-	}
-	int ret = 0;
-	if (fchmod(fd, new_file_mode()) < 0)
-		ret = err_errno("cannot set the mode of %s", tmp);
-	if (ret == 0)
-		ret = write_fully(fd, data, len);
-	if (close(fd) < 0 && ret == 0)
-		ret = err_errno("write error");
-	if (ret == 0 && rename(tmp, path) < 0)
-		ret = err_errno("cannot rename %s into place", tmp);
-	if (ret < 0)
-		unlink(tmp);
-	free(tmp);
-	return ret;
-}
-
 int file_find_sibling(const char *path, const char *suffix, const char *replacement, char **found)
 {
 	static const char *const endings[] = { ".gz", "" };

@@ -69,10 +69,6 @@ int itemfile_next(itemfile *it, void *buf);
 
 void itemfile_close(itemfile *it);
 
-/* Writes len bytes to path so that readers see the old file or the whole
- * new one, never a part: a temporary file in the same directory (so the
- * rename cannot cross file systems), renamed over path when complete. */
-int file_write_atomic(const char *path, const void *data, size_t len);
 
 /* The file beside path that data sets keep related data in: path with the
  * last `suffix` of its file name replaced by `replacement` and whatever

@@ -8,6 +8,7 @@
  * this module's header. */
 #include <png.h>
 
+#include "atomic.h"
 #include "err.h"
 #include "fileio.h"
 
@@ -184,7 +185,7 @@ int png_write_file(const char *path, const img *im)
 	size_t len;
 	if (png_encode(im, &bytes, &len) < 0)
 		return -1;
-	int ret = file_write_atomic(path, bytes, len);
+	int ret = atomic_write_file(path, bytes, len);
 	free(bytes);
 	return ret;
 }

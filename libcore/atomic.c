@@ -96,3 +96,24 @@ void atomic_abort(atomic_file *f)
 	unlink(f->tmp_path);
 	release(f);
 }
+
+int atomic_write_file(const char *path, const void *data, size_t len)
+{
+	atomic_file f;
+	if (atomic_open(&f, path) < 0)
+		return -1;
+	const char *p = data;
+	while (len > 0) {
+		ssize_t done = write(f.fd, p, len);
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done < 0) {
+			err_errno("%s: write error", path);
+			atomic_abort(&f);
+			return -1;
+		}
+		p += done;
+		len -= (size_t)done;
+	}
+	return atomic_commit(&f);
+}

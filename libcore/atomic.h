@@ -5,6 +5,8 @@
 #ifndef MASKPIPE_ATOMIC_H
 #define MASKPIPE_ATOMIC_H
 
+#include <stddef.h>
+
 typedef struct atomic_file {
 	int fd;
 	char *path;     /* the final name */
@@ -19,6 +21,9 @@ int atomic_commit(atomic_file *f);
 
 /* Closes and removes the temporary file. */
 void atomic_abort(atomic_file *f);
+
+/* Writes len bytes to path through atomic_open and atomic_commit. */
+int atomic_write_file(const char *path, const void *data, size_t len);
 
 /* Removes every temporary file still open; async-signal-safe. */
 void atomic_cleanup_all(void);

@@ -32,6 +32,10 @@ void cli_init(int argc, char **argv)
 		const char *slash = strrchr(argv[0], '/');
 		prog = slash ? slash + 1 : argv[0];
 	}
+	/* getopt_long's messages and the provenance name the tool, not the
+	 * path it was run by, so outputs do not depend on the install place */
+	if (argc > 0)
+		argv[0] = (char *)prog;
 	saved_argc = argc;
 	saved_argv = argv;
 	signal(SIGPIPE, SIG_IGN);
@@ -103,6 +107,16 @@ void cli_fail_output(rec_writer *w)
 	fprintf(stderr, "%s: %s\n", prog, err_msg());
 	rec_writer_abort(w);
 	exit(1);
+}
+
+void cli_flush_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return;
+	if (errno == EPIPE)
+		exit(0);
+	err_errno("standard output");
+	cli_fail();
 }
 
 int64_t cli_int(const char *opt, const char *arg, int64_t min, int64_t max)

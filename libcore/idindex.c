@@ -17,8 +17,7 @@ int64_t idindex_find(const idindex *ix, const char *id, size_t id_len)
 		uint32_t entry = ix->slots[s];
 		if (!entry)
 			return -1;
-		const char *candidate = ix->ids[entry - 1];
-		if (strlen(candidate) == id_len && memcmp(candidate, id, id_len) == 0)
+		if (ix->id_lens[entry - 1] == id_len && memcmp(ix->ids[entry - 1], id, id_len) == 0)
 			return entry - 1;
 	}
 }
@@ -28,6 +27,7 @@ void idindex_free(idindex *ix)
 	for (size_t i = 0; ix->ids && i < ix->store->n; i++)
 		free(ix->ids[i]);
 	free(ix->ids);
+	free(ix->id_lens);
 	free(ix->slots);
 	memset(ix, 0, sizeof *ix);
 }
@@ -42,8 +42,9 @@ int idindex_build(idindex *ix, const recstore *s)
 	while (ix->n_slots < 2 * s->n)
 		ix->n_slots *= 2;
 	ix->ids = calloc(s->n ? s->n : 1, sizeof *ix->ids);
+	ix->id_lens = calloc(s->n ? s->n : 1, sizeof *ix->id_lens);
 	ix->slots = calloc(ix->n_slots, sizeof *ix->slots);
-	if (!ix->ids || !ix->slots) {
+	if (!ix->ids || !ix->id_lens || !ix->slots) {
 		idindex_free(ix);
 		return err_set("out of memory indexing %zu records", s->n);
 	}
@@ -67,10 +68,12 @@ int idindex_build(idindex *ix, const recstore *s)
 				     (int)id_len, id, (long long)seen);
 			break;
 		}
-		if (!(ix->ids[i] = strndup(id, id_len))) {
+		if (!(ix->ids[i] = malloc(id_len ? id_len : 1))) {
 			rc = err_set("out of memory");
 			break;
 		}
+		memcpy(ix->ids[i], id, id_len);
+		ix->id_lens[i] = id_len;
 		size_t slot = slot_of(ix, id, id_len);
 		while (ix->slots[slot])
 			slot = (slot + 1) & (ix->n_slots - 1);

@@ -9,7 +9,8 @@
 
 typedef struct idindex {
 	const recstore *store;
-	char **ids;      /* ids[i]: id of record i (NUL-terminated copy) */
+	char **ids;      /* ids[i]: a copy of record i's id (may hold NUL bytes) */
+	uint32_t *id_lens;
 	uint32_t *slots; /* open addressing: record number + 1, 0 = empty */
 	size_t n_slots;  /* a power of two, at least twice the records */
 } idindex;

@@ -15,6 +15,18 @@ typedef struct img {
 	uint8_t *px;      /* h*w*c bytes, row-major HWC, owned */
 } img;
 
+/* An image whose pixels belong to someone else (a record, say). */
+typedef struct img_view {
+	uint32_t w, h, c;
+	const uint8_t *px;
+} img_view;
+
+static inline img_view img_view_of(const img *im)
+{
+	img_view v = {im->w, im->h, im->c, im->px};
+	return v;
+}
+
 /* Checks w, h, c against the limits; returns 0 or -1 with a message. */
 int img_check_dims(uint64_t w, uint64_t h, uint64_t c);
 
@@ -32,5 +44,15 @@ static inline size_t img_bytes(const img *im)
  * uses ITU-R 601 luma with PIL's fixed-point rounding, and a 2- or 4-channel
  * image loses its alpha first. channels == 0 only drops alpha. */
 int img_convert(img *im, uint32_t channels);
+
+/* Copies src, each pixel grown to a scale x scale block, into dst at
+ * (x0, y0); src and dst have the same channels and src fits. */
+void img_blit_scaled(img *dst, uint32_t x0, uint32_t y0, const img_view *src, uint32_t scale);
+
+/* A contact sheet: the tiles row by row in `cols` columns (0: a square
+ * grid), in cells the size of the largest tile times `scale`, 1 px apart,
+ * on `background`. Gray tiles become RGB (in place) if any has colour. */
+int img_sheet(img *sheet, img *tiles, size_t n_tiles, uint32_t cols, uint32_t scale,
+	      uint8_t background);
 
 #endif

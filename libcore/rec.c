@@ -344,6 +344,42 @@ int rec_get_bin(const rec *r, const char *key, const uint8_t **data, uint32_t *l
 	return mpk_read_bin(&m, data, len) < 0 ? err_prefix("field '%s': ", key) : 0;
 }
 
+void rec_free_strs(char **strs, size_t n)
+{
+	for (size_t i = 0; strs && i < n; i++)
+		free(strs[i]);
+	free(strs);
+}
+
+int rec_get_strs(const rec *r, const char *key, char ***strs, size_t *n)
+{
+	mpk m;
+	*strs = NULL;
+	*n = 0;
+	if (field_cursor(r, key, &m))
+		return 1;
+	uint32_t n_items;
+	if (mpk_read_array(&m, &n_items) < 0)
+		return err_prefix("field '%s': ", key);
+	/* every item takes a byte at least: a corrupt count fails before the calloc */
+	if (n_items > mpk_left(&m))
+		return err_set("field '%s': %u items in %zu bytes", key, n_items, mpk_left(&m));
+	char **out = calloc(n_items ? n_items : 1, sizeof *out);
+	if (!out)
+		return err_set("out of memory");
+	for (uint32_t i = 0; i < n_items; i++) {
+		const char *s;
+		uint32_t len;
+		if (mpk_read_str(&m, &s, &len) < 0 || !(out[i] = strndup(s, len))) {
+			rec_free_strs(out, i);
+			return err_prefix("field '%s' item %u: ", key, i);
+		}
+	}
+	*strs = out;
+	*n = n_items;
+	return 0;
+}
+
 static int read_dim(mpk *m, uint32_t *dim)
 {
 	int64_t v;

@@ -83,11 +83,12 @@ int rec_get_int(const rec *r, const char *key, int64_t *v);
 int rec_get_str(const rec *r, const char *key, const char **s, uint32_t *len);
 int rec_get_bin(const rec *r, const char *key, const uint8_t **data, uint32_t *len);
 
+/* An array of str field as new NUL-terminated strings (free each and the
+ * array with rec_free_strs): 0 found, 1 absent, -1 wrong type. */
+int rec_get_strs(const rec *r, const char *key, char ***strs, size_t *n);
+void rec_free_strs(char **strs, size_t n);
+
 /* The `img` field as a view into the record (px not owned). */
-typedef struct img_view {
-	uint32_t w, h, c;
-	const uint8_t *px;
-} img_view;
 int rec_get_img(const rec *r, img_view *v);
 
 /* The record's id for messages: "record 17 (id 'train:17')". */

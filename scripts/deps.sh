@@ -15,8 +15,10 @@ libcjson-dev:/usr/include/cjson/cJSON.h
 pkg-config:/usr/bin/pkg-config
 dataset-fashion-mnist:/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 "
-# the sanitizer and fuzzing toolchain is wanted by `make fuzz`
+# the test scripts inspect outputs with python3, zstd and groff; the
+# fuzzing toolchain is wanted by `make fuzz` only
 case "${1:-}" in
+--test) PKGS="$PKGS python3:/usr/bin/python3 zstd:/usr/bin/zstd groff-base:/usr/bin/groff" ;;
 --fuzz) PKGS="$PKGS clang:/usr/bin/clang libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a" ;;
 esac
 

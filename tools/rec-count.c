@@ -53,7 +53,8 @@ int main(int argc, char **argv)
 	int n_files = argc - optind;
 	if (n_files <= 1) {
 		printf("%llu\n", (unsigned long long)count_stream(n_files ? argv[optind] : NULL));
-		return fflush(stdout) ? 1 : 0;
+		cli_flush_stdout();
+		return 0;
 	}
 	uint64_t total = 0;
 	for (int i = optind; i < argc; i++) {
@@ -63,5 +64,6 @@ int main(int argc, char **argv)
 			printf("%llu\t%s\n", (unsigned long long)n, argv[i]);
 	}
 	printf(total_only ? "%llu\n" : "%llu\ttotal\n", (unsigned long long)total);
-	return fflush(stdout) ? 1 : 0;
+	cli_flush_stdout();
+	return 0;
 }

@@ -81,7 +81,12 @@ int main(int argc, char **argv)
 	if (argc - optind > 1)
 		cli_usage("takes at most one input file");
 	char **names;
-	size_t n_names = split_list(list, &names);
+	char *list_copy = strdup(list); /* argv stays whole for the provenance */
+	if (!list_copy) {
+		err_set("out of memory");
+		cli_fail();
+	}
+	size_t n_names = split_list(list_copy, &names);
 
 	rec_reader *rd;
 	rec_writer *w;
@@ -102,5 +107,6 @@ int main(int argc, char **argv)
 	rec_free(&r);
 	rec_reader_close(rd);
 	free(names);
+	free(list_copy);
 	return 0;
 }

@@ -2,6 +2,7 @@
 # helper programs, $MASKPIPE_TEST_TMP a scratch directory, $ROOT the checkout.
 # ok NAME CMD...       passes when CMD exits 0
 # fails NAME CODE CMD  passes when CMD exits CODE and prints exactly one line on stderr
+# prints NAME TEXT CMD  passes when CMD exits 0 and its stdout is exactly TEXT
 set -u
 PATH="$BIN:$TESTBIN:$PATH"
 export PATH
@@ -42,4 +43,16 @@ says() {
 		fi
 	done
 	echo "PASS $name"
+}
+
+prints() {
+	name=$1; expected=$2; shift 2
+	if "$@" >"$T/.stdout" 2>"$T/.stderr" && [ "$(cat "$T/.stdout")" = "$expected" ]; then
+		echo "PASS $name"
+	else
+		echo "FAIL $name"
+		echo "  command: $*" >&2
+		echo "  expected: $expected" >&2
+		sed 's/^/  got: /' "$T/.stdout" "$T/.stderr" | head -n 20 >&2
+	fi
 }

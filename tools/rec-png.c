@@ -1,0 +1,276 @@
+/* rec-png: writes the images of a record stream as PNG files, one per
+ * record or one contact sheet, so a person can look at any stage. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "mkdirs.h"
+#include "png_codec.h"
+
+static const char help[] =
+	"Usage: rec-png [OPTION]... [FILE]\n"
+	"Write the img field of each record of the stream FILE (or stdin) as a PNG\n"
+	"file DIR/INDEX_ID.png (000017_fashion-mnist_train_17.png), or all of them\n"
+	"as one contact sheet.\n"
+	"\n"
+	"  -o, --dir DIR        write the files into DIR (default: .), made if missing\n"
+	"  -s, --scale K        enlarge each image K times, nearest neighbour (1-64)\n"
+	"  -S, --sheet FILE     write one PNG tiling the images in a grid instead\n"
+	"  -c, --cols N         columns of the sheet (default: a square grid)\n"
+	"  -n, --limit N        stop after N images\n"
+	"      --by-label       put each file in a subdirectory per class, named from\n"
+	"                       the header's classes or the zero-padded label: an\n"
+	"                       ImageFolder tree that img-decode reads back\n"
+	"      --skip-missing   skip records without img instead of failing\n"
+	"  -v, --verbose        print the name of each file written\n"
+	"  -h, --help           show this help and exit\n"
+	"  -V, --version        show the version and exit\n"
+	"\n"
+	"See rec-png(1) and maskpipe-rec(5).\n";
+
+/* Mid-gray between sheet cells and around smaller images: it shows the
+ * grid against dark backgrounds (Fashion-MNIST) and light ones alike. */
+enum { SHEET_BACKGROUND = 128 };
+
+/* Ids are cut to this many bytes in file names, well below NAME_MAX. */
+enum { NAME_ID_MAX = 200 };
+
+typedef struct options {
+	const char *dir, *sheet_path;
+	uint32_t scale, cols; /* cols 0: square grid */
+	uint64_t limit;
+	int skip_missing, verbose;
+	int by_label;     /* files into a subdirectory per class */
+	char **classes;   /* the header's class names, for --by-label */
+	size_t n_classes;
+} options;
+
+/* Appends s with characters other than [A-Za-z0-9._-] mapped to '_', so
+ * an id or class name cannot climb out of the directory; at most max bytes,
+ * and never "." or ".." alone. Returns the new length. */
+static size_t append_safe(char *dst, size_t len, const char *s, size_t s_len, size_t max)
+{
+	size_t start = len;
+	for (size_t i = 0; i < s_len && i < max; i++) {
+		char ch = s[i];
+		int keep = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+			   (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
+		dst[len++] = keep ? ch : '_';
+	}
+	if (strspn(dst + start, ".") == len - start)
+		memset(dst + start, '_', len - start);
+	return len;
+}
+
+/* The class directory of a record for --by-label: the header's class
+ * name when there is one, else the label zero-padded so that the sorted
+ * directory names keep the label order; "" for a record without label. */
+static size_t class_dir(char *dst, const rec *r, const options *opt)
+{
+	int64_t label;
+	if (!opt->by_label || rec_get_int(r, "label", &label) != 0 || label < 0)
+		return 0;
+	if ((uint64_t)label < opt->n_classes) {
+		const char *name = opt->classes[label];
+		size_t len = append_safe(dst, 0, name, strlen(name), NAME_ID_MAX);
+		dst[len] = '\0';
+		return len;
+	}
+	return (size_t)snprintf(dst, NAME_ID_MAX, "%04lld", (long long)label);
+}
+
+/* DIR[/CLASS]/000017_fashion-mnist_train_17.png: the index sorts the files
+ * in stream order, the id says which image it is. Creates DIR/CLASS. */
+static char *file_name(const rec *r, const options *opt)
+{
+	size_t cap = strlen(opt->dir) + 2 * NAME_ID_MAX + 40;
+	char *name = malloc(cap), class_name[NAME_ID_MAX + 1];
+	if (!name) {
+		err_set("out of memory");
+		return NULL;
+	}
+	size_t class_len = class_dir(class_name, r, opt);
+	size_t len = (size_t)snprintf(name, cap, "%s%s%.*s", opt->dir, class_len ? "/" : "",
+				      (int)class_len, class_name);
+	if (class_len && mkdirs(name) < 0) {
+		free(name);
+		return NULL;
+	}
+	len += (size_t)snprintf(name + len, cap - len, "/%06llu", (unsigned long long)r->index);
+	const char *id;
+	uint32_t id_len;
+	if (rec_get_str(r, "id", &id, &id_len) == 0 && id_len > 0) {
+		name[len++] = '_';
+		len = append_safe(name, len, id, id_len, NAME_ID_MAX);
+	}
+	memcpy(name + len, ".png", 5);
+	return name;
+}
+
+static int write_png(const char *path, const img *im, const options *opt)
+{
+	if (png_write_file(path, im) < 0)
+		return err_prefix("%s: ", path);
+	if (opt->verbose)
+		printf("%s\n", path);
+	return 0;
+}
+
+static int write_record_png(const rec *r, const img_view *view, const options *opt)
+{
+	img scaled = {0};
+	if (img_alloc(&scaled, view->w * opt->scale, view->h * opt->scale, view->c) < 0)
+		return err_prefix("scaled %u times: ", opt->scale);
+	img_blit_scaled(&scaled, 0, 0, view, opt->scale);
+	char *path = file_name(r, opt);
+	int rc = path ? write_png(path, &scaled, opt) : -1;
+	free(path);
+	img_free(&scaled);
+	return rc;
+}
+
+/* The images a sheet gathers before it can be laid out. */
+typedef struct tiles {
+	img *items;
+	size_t n, cap;
+} tiles;
+
+static int tiles_add(tiles *t, const img_view *view)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64;
+		img *items = realloc(t->items, cap * sizeof *items);
+		if (!items)
+			return err_set("out of memory for %zu sheet images", cap);
+		t->items = items;
+		t->cap = cap;
+	}
+	img *copy = &t->items[t->n];
+	*copy = (img){0};
+	if (img_alloc(copy, view->w, view->h, view->c) < 0)
+		return -1;
+	memcpy(copy->px, view->px, img_bytes(copy));
+	t->n++;
+	return 0;
+}
+
+static void tiles_free(tiles *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		img_free(&t->items[i]);
+	free(t->items);
+}
+
+static int write_sheet(tiles *t, const options *opt)
+{
+	img sheet = {0};
+	int rc = img_sheet(&sheet, t->items, t->n, opt->cols, opt->scale, SHEET_BACKGROUND);
+	if (rc < 0)
+		err_prefix("%s: ", opt->sheet_path);
+	else
+		rc = write_png(opt->sheet_path, &sheet, opt);
+	img_free(&sheet);
+	return rc;
+}
+
+static _Noreturn void fail_record(const rec_reader *rd, const rec *r)
+{
+	char what[256];
+	err_prefix("%s: %s: ", rec_reader_name(rd), rec_describe(r, what, sizeof what));
+	cli_fail();
+}
+
+static void run(const char *path, options *opt)
+{
+	rec_reader *rd = cli_open_input(path);
+	const rec *header = rec_reader_header(rd);
+	if (!header || (opt->by_label && rec_get_strs(header, "classes", &opt->classes, &opt->n_classes) < 0)) {
+		err_prefix("%s: header: ", rec_reader_name(rd));
+		cli_fail();
+	}
+	tiles sheet_tiles = {0};
+	rec r;
+	rec_init(&r);
+	uint64_t n_images = 0;
+	int rc = 0;
+	while (n_images < opt->limit && (rc = rec_reader_next(rd, &r)) > 0) {
+		img_view view;
+		int found = rec_get_img(&r, &view);
+		if (found == 1 && opt->skip_missing)
+			continue;
+		if (found == 1)
+			err_set("no 'img' field (--skip-missing skips such records)");
+		if (found != 0)
+			fail_record(rd, &r);
+		if ((opt->sheet_path ? tiles_add(&sheet_tiles, &view)
+				     : write_record_png(&r, &view, opt)) < 0)
+			fail_record(rd, &r);
+		n_images++;
+	}
+	if (rc < 0)
+		cli_fail();
+	if (opt->sheet_path && write_sheet(&sheet_tiles, opt) < 0)
+		cli_fail();
+	tiles_free(&sheet_tiles);
+	rec_free_strs(opt->classes, opt->n_classes);
+	rec_free(&r);
+	rec_reader_close(rd);
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_SKIP_MISSING = 256, OPT_BY_LABEL };
+	static const struct option opts[] = {
+		{"dir", required_argument, NULL, 'o'},
+		{"scale", required_argument, NULL, 's'},
+		{"sheet", required_argument, NULL, 'S'},
+		{"cols", required_argument, NULL, 'c'},
+		{"limit", required_argument, NULL, 'n'},
+		{"skip-missing", no_argument, NULL, OPT_SKIP_MISSING},
+		{"by-label", no_argument, NULL, OPT_BY_LABEL},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0},
+	};
+	options opt = {.dir = NULL, .scale = 1, .limit = UINT64_MAX};
+	int c;
+	cli_init(argc, argv);
+	while ((c = getopt_long(argc, argv, "o:s:S:c:n:vhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': opt.dir = optarg; break;
+		case 's': opt.scale = (uint32_t)cli_int("--scale", optarg, 1, 64); break;
+		case 'S': opt.sheet_path = optarg; break;
+		case 'c': opt.cols = (uint32_t)cli_int("--cols", optarg, 1, IMG_MAX_DIM); break;
+		case 'n': opt.limit = (uint64_t)cli_int("-n", optarg, 0, INT64_MAX); break;
+		case OPT_SKIP_MISSING: opt.skip_missing = 1; break;
+		case OPT_BY_LABEL: opt.by_label = 1; break;
+		case 'v': opt.verbose = 1; break;
+		case 'h': cli_help(help);
+		case 'V': cli_version();
+		default: cli_bad_option();
+		}
+	}
+	if (argc - optind > 1)
+		cli_usage("one input stream at most, not %d", argc - optind);
+	if (opt.dir && !*opt.dir)
+		cli_usage("-o wants a directory name");
+	if (opt.sheet_path && opt.dir)
+		cli_usage("--sheet writes one file: -o does not apply");
+	if (opt.by_label && opt.sheet_path)
+		cli_usage("--by-label writes files: --sheet does not apply");
+	if (opt.cols && !opt.sheet_path)
+		cli_usage("--cols needs --sheet");
+	if (!opt.sheet_path) {
+		opt.dir = opt.dir ? opt.dir : ".";
+		if (mkdirs(opt.dir) < 0)
+			cli_fail();
+	}
+	run(optind < argc ? argv[optind] : NULL, &opt);
+	cli_flush_stdout();
+	return 0;
+}
