@@ -1,0 +1,249 @@
+/* libcore beyond the stream itself: the in-memory record store and its id
+ * index, contact sheets, atomic files, directory creation, ImageFolder
+ * listing, and string-array fields. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "check.h"
+#include "err.h"
+#include "idindex.h"
+#include "imgdir.h"
+#include "mkdirs.h"
+#include "recstore.h"
+
+static char *path_in_tmp(const char *name)
+{
+	static char buf[4][512];
+	static int next;
+	char *p = buf[next++ % 4];
+	snprintf(p, sizeof buf[0], "%s/%s", check_tmpdir(), name);
+	return p;
+}
+
+static void fill_store(recstore *s, int n, const char *dup_id)
+{
+	rec r;
+	rec_init(&r);
+	for (int i = 0; i < n; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "x:%d", i);
+		rec_clear(&r);
+		rec_set_str(&r, "id", i == n - 1 && dup_id ? dup_id : id);
+		rec_set_int(&r, "label", i % 10);
+		recstore_add(s, &r);
+	}
+	rec_free(&r);
+}
+
+static void store_gives_back_each_record(void)
+{
+	recstore s;
+	recstore_init(&s);
+	fill_store(&s, 5000, NULL);
+	CHECK_EQ(s.n, 5000);
+	rec r;
+	rec_init(&r);
+	for (size_t i = 0; i < s.n; i += 977) {
+		CHECK_EQ(recstore_get(&s, i, &r), 0);
+		int64_t label;
+		CHECK(rec_get_int(&r, "label", &label) == 0 && label == (int64_t)(i % 10));
+		CHECK_EQ(r.index, i);
+	}
+	rec_free(&r);
+	recstore_free(&s);
+}
+
+static void index_finds_every_id(void)
+{
+	recstore s;
+	recstore_init(&s);
+	fill_store(&s, 3000, NULL);
+	idindex ix;
+	CHECK_EQ(idindex_build(&ix, &s), 0);
+	for (int i = 0; i < 3000; i += 7) {
+		char id[32];
+		int len = snprintf(id, sizeof id, "x:%d", i);
+		CHECK_EQ(idindex_find(&ix, id, (size_t)len), i);
+	}
+	CHECK_EQ(idindex_find(&ix, "x:3000", 6), -1);
+	CHECK_EQ(idindex_find(&ix, "x:1", 2), -1); /* a prefix is not a match */
+	idindex_free(&ix);
+	recstore_free(&s);
+}
+
+static void index_refuses_duplicates_and_missing_ids(void)
+{
+	recstore s;
+	recstore_init(&s);
+	fill_store(&s, 10, "x:3");
+	idindex ix;
+	CHECK_EQ(idindex_build(&ix, &s), -1);
+	CHECK(strstr(err_msg(), "record 9") && strstr(err_msg(), "record 3"));
+	recstore_free(&s);
+
+	recstore_init(&s);
+	rec r;
+	rec_init(&r);
+	rec_set_int(&r, "label", 1);
+	recstore_add(&s, &r);
+	CHECK_EQ(idindex_build(&ix, &s), -1);
+	CHECK(strstr(err_msg(), "no 'id'") != NULL);
+	rec_free(&r);
+	recstore_free(&s);
+}
+
+static void sheet_tiles_in_a_grid(void)
+{
+	/* three 2x1 gray tiles and one 1x1 RGB tile, 2 columns, scale 2 */
+	img tiles[4] = {{0}};
+	for (int i = 0; i < 3; i++) {
+		img_alloc(&tiles[i], 2, 1, 1);
+		tiles[i].px[0] = (uint8_t)(10 * i), tiles[i].px[1] = (uint8_t)(10 * i + 1);
+	}
+	img_alloc(&tiles[3], 1, 1, 3);
+	tiles[3].px[0] = 200, tiles[3].px[1] = 100, tiles[3].px[2] = 50;
+	img sheet = {0};
+	CHECK_EQ(img_sheet(&sheet, tiles, 4, 2, 2, 128), 0);
+	/* cells of 4x2 px, 1 px gaps: 2*4+1 wide, 2*2+1 high, RGB */
+	CHECK(sheet.w == 9 && sheet.h == 5 && sheet.c == 3);
+	const uint8_t *px = sheet.px;
+#define AT(x, y) (px + ((size_t)(y) * sheet.w + (x)) * 3)
+	CHECK(AT(0, 0)[0] == 0 && AT(1, 1)[0] == 0 && AT(2, 0)[1] == 1); /* tile 0 scaled */
+	CHECK(AT(4, 0)[0] == 128); /* the gap */
+	CHECK(AT(5, 0)[0] == 10 && AT(8, 1)[2] == 11); /* tile 1 */
+	CHECK(AT(0, 3)[0] == 20 && AT(3, 4)[0] == 21); /* tile 2, second row */
+	CHECK(AT(5, 3)[0] == 200 && AT(6, 4)[1] == 100 && AT(6, 4)[2] == 50); /* RGB tile */
+	CHECK(AT(7, 3)[0] == 128); /* beyond the smaller tile: background */
+#undef AT
+	CHECK_EQ(img_sheet(&sheet, tiles, 0, 0, 1, 0), -1);
+	for (int i = 0; i < 4; i++)
+		img_free(&tiles[i]);
+	img_free(&sheet);
+}
+
+static void square_grid_by_default(void)
+{
+	img tiles[5] = {{0}};
+	for (int i = 0; i < 5; i++) {
+		img_alloc(&tiles[i], 1, 1, 1);
+		tiles[i].px[0] = 1;
+	}
+	img sheet = {0};
+	CHECK_EQ(img_sheet(&sheet, tiles, 5, 0, 1, 0), 0);
+	CHECK(sheet.w == 5 && sheet.h == 3); /* 3 columns, 2 rows, gaps */
+	for (int i = 0; i < 5; i++)
+		img_free(&tiles[i]);
+	img_free(&sheet);
+}
+
+static void atomic_file_appears_whole(void)
+{
+	const char *path = path_in_tmp("atomic.bin");
+	CHECK_EQ(atomic_write_file(path, "hello", 5), 0);
+	struct stat st;
+	CHECK(stat(path, &st) == 0 && st.st_size == 5);
+	atomic_file f;
+	CHECK_EQ(atomic_open(&f, path), 0);
+	CHECK(write(f.fd, "partial", 7) == 7);
+	atomic_abort(&f);
+	CHECK(stat(path, &st) == 0 && st.st_size == 5); /* the old file stays */
+	CHECK_EQ(atomic_write_file(path_in_tmp("no/such/dir/x"), "x", 1), -1);
+	CHECK(strstr(err_msg(), "no/such/dir/x") != NULL);
+}
+
+static void mkdirs_makes_parents(void)
+{
+	const char *deep = path_in_tmp("a/b/c");
+	CHECK_EQ(mkdirs(deep), 0);
+	CHECK_EQ(mkdirs(deep), 0); /* existing is fine */
+	struct stat st;
+	CHECK(stat(deep, &st) == 0 && S_ISDIR(st.st_mode));
+	const char *file = path_in_tmp("plain");
+	atomic_write_file(file, "x", 1);
+	CHECK_EQ(mkdirs(file), -1);
+	CHECK(strstr(err_msg(), "not a directory") != NULL);
+}
+
+static void touch(const char *rel)
+{
+	char *path = path_in_tmp(rel);
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s", path);
+	*strrchr(dir, '/') = '\0';
+	mkdirs(dir);
+	atomic_write_file(path, "", 0);
+}
+
+static void imagefolder_listing(void)
+{
+	touch("tree/dog/b.png");
+	touch("tree/dog/a.JPG");
+	touch("tree/cat/deep/er/x.jpeg");
+	touch("tree/cat/notes.txt");
+	touch("tree/.hidden/y.png");
+	touch("tree/zebra/.z.png");
+	touch("tree/top.png");
+	imgdir d;
+	CHECK_EQ(imgdir_list(path_in_tmp("tree"), &d), 0);
+	CHECK_EQ(d.n_classes, 3);
+	CHECK_STR(d.classes[0], "cat");
+	CHECK_STR(d.classes[1], "dog");
+	CHECK_STR(d.classes[2], "zebra");
+	CHECK_EQ(d.n_files, 4);
+	if (d.n_files == 4) {
+		CHECK_STR(d.files[0].rel_path, "cat/deep/er/x.jpeg");
+		CHECK_EQ(d.files[0].label, 0);
+		CHECK_STR(d.files[1].rel_path, "dog/a.JPG");
+		CHECK_STR(d.files[2].rel_path, "dog/b.png");
+		CHECK_EQ(d.files[2].label, 1);
+		CHECK_STR(d.files[3].rel_path, "top.png");
+		CHECK_EQ(d.files[3].label, -1);
+	}
+	imgdir_free(&d);
+	CHECK_EQ(imgdir_list(path_in_tmp("no-such-tree"), &d), -1);
+	CHECK(strstr(err_msg(), "no-such-tree") != NULL);
+}
+
+static void string_arrays(void)
+{
+	rec r;
+	rec_init(&r);
+	msgpack_packer *pk = rec_pack_begin(&r, "classes");
+	msgpack_pack_array(pk, 2);
+	msgpack_pack_str(pk, 3);
+	msgpack_pack_str_body(pk, "cat", 3);
+	msgpack_pack_str(pk, 0);
+	rec_pack_end(&r);
+	char **strs;
+	size_t n;
+	CHECK_EQ(rec_get_strs(&r, "classes", &strs, &n), 0);
+	CHECK_EQ(n, 2);
+	CHECK_STR(strs[0], "cat");
+	CHECK_STR(strs[1], "");
+	rec_free_strs(strs, n);
+	CHECK_EQ(rec_get_strs(&r, "missing", &strs, &n), 1);
+	rec_set_str(&r, "classes", "cat");
+	CHECK_EQ(rec_get_strs(&r, "classes", &strs, &n), -1);
+	/* an array whose count exceeds its bytes fails before allocating */
+	static const uint8_t lying[] = {0xdd, 0x7f, 0xff, 0xff, 0xff, 0xa0};
+	rec_set_raw(&r, "classes", lying, sizeof lying);
+	CHECK_EQ(rec_get_strs(&r, "classes", &strs, &n), -1);
+	rec_free(&r);
+}
+
+int main(void)
+{
+	RUN(store_gives_back_each_record);
+	RUN(index_finds_every_id);
+	RUN(index_refuses_duplicates_and_missing_ids);
+	RUN(sheet_tiles_in_a_grid);
+	RUN(square_grid_by_default);
+	RUN(atomic_file_appears_whole);
+	RUN(mkdirs_makes_parents);
+	RUN(imagefolder_listing);
+	RUN(string_arrays);
+	return check_exit();
+}
