@@ -48,6 +48,11 @@ static int kind_by_format(const char *format)
 	return err_set("unknown format '%s' (png, jpeg, idx, cifar10, cifar100 or stl10)", format);
 }
 
+int imgsrc_check_format(const char *format)
+{
+	return kind_by_format(format) < 0 ? -1 : 0;
+}
+
 /* CIFAR and STL-10 files have no magic number, only their names; the
  * names are checked first because their pixels may start like one. */
 static int detect_kind(const char *path)

@@ -21,6 +21,10 @@ typedef struct imgsrc_opts {
 
 typedef struct imgsrc imgsrc;
 
+/* 0 if `format` is one imgsrc_opts.format takes, else -1 with a message
+ * that lists them. */
+int imgsrc_check_format(const char *format);
+
 /* Opens path; opts may be NULL. Errors name the file. */
 imgsrc *imgsrc_open(const char *path, const imgsrc_opts *opts);
 

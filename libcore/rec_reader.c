@@ -28,6 +28,8 @@ struct rec_reader {
 	int header_read;
 	rec first_record; /* the first map, when the stream has no header */
 	int have_first_record;
+	int segment_open;          /* a header came and its end marker has not */
+	uint64_t segment_records;  /* records since that header */
 };
 
 static const uint8_t zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
@@ -325,6 +327,26 @@ static int is_header_map(const rec *r)
 	return rec_get(r, "maskpipe") != NULL;
 }
 
+static int is_end_marker(const rec *r)
+{
+	return rec_get(r, REC_END_KEY) != NULL;
+}
+
+/* Checks an end marker against the records of its part of the stream. */
+static int close_segment(rec_reader *rd, const rec *marker)
+{
+	int64_t count;
+	if (!rd->segment_open)
+		return err_set("an end marker with no header before it");
+	if (rec_get_int(marker, REC_END_KEY, &count) < 0)
+		return -1;
+	if (count < 0 || (uint64_t)count != rd->segment_records)
+		return err_set("the end marker counts %lld records but %llu came: records were lost",
+			       (long long)count, (unsigned long long)rd->segment_records);
+	rd->segment_open = 0;
+	return 0;
+}
+
 static int check_version(const rec *h)
 {
 	int64_t version;
@@ -368,6 +390,8 @@ static int read_header(rec_reader *rd)
 		rd->have_first_record = 1;
 	} else if (check_version(&rd->header) < 0) {
 		return err_prefix("%s: header: ", rd->name);
+	} else {
+		rd->segment_open = 1;
 	}
 	rd->header.is_header = 1;
 	return 0;
@@ -391,16 +415,37 @@ int rec_reader_next(rec_reader *rd, rec *r)
 	} else {
 		for (;;) {
 			int rc = read_map(rd, r);
-			if (rc <= 0)
+			if (rc < 0)
 				return rc;
-			if (!is_header_map(r))
+			if (rc == 0) {
+				if (!rd->segment_open)
+					return 0;
+				return err_set("%s: record %llu: the stream ends without its end marker: "
+					       "the stage that wrote it failed or was cut off",
+					       rd->name, (unsigned long long)rd->n_records);
+			}
+			const char *what = NULL;
+			if (is_end_marker(r)) {
+				if (close_segment(rd, r) < 0)
+					what = "end marker";
+			} else if (is_header_map(r)) { /* a header from `cat a.rec b.rec` */
+				if (rd->segment_open)
+					err_set("a header comes before the end marker of the stream before it: "
+						"that stream was cut off");
+				if (rd->segment_open || check_version(r) < 0)
+					what = "header";
+				rd->segment_open = 1;
+				rd->segment_records = 0;
+			} else {
 				break;
-			if (check_version(r) < 0) /* a header from `cat a.rec b.rec` */
-				return err_prefix("%s: header before record %llu: ", rd->name,
+			}
+			if (what)
+				return err_prefix("%s: %s before record %llu: ", rd->name, what,
 						  (unsigned long long)rd->n_records);
 		}
 	}
 	r->is_header = 0;
 	r->index = rd->n_records++;
+	rd->segment_records += rd->segment_open;
 	return 1;
 }

@@ -54,6 +54,8 @@ struct rec_writer {
 	char worker_msg[256];
 	int broken_pipe;
 	int failed;
+	int header_written;
+	uint64_t records_since_header; /* for the end marker */
 };
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -338,6 +340,12 @@ int rec_writer_put(rec_writer *w, const rec *r)
 	}
 	rec_encode(r, w->pending + w->pending_len);
 	w->pending_len += size;
+	if (r->is_header) {
+		w->header_written = 1;
+		w->records_since_header = 0;
+	} else {
+		w->records_since_header++;
+	}
 	if (w->pending_len >= REC_FRAME_BYTES)
 		return rec_writer_flush(w);
 	return 0;
@@ -348,9 +356,24 @@ int rec_writer_broken_pipe(const rec_writer *w)
 	return w && w->broken_pipe;
 }
 
+static int put_end_marker(rec_writer *w)
+{
+	if (!w->header_written)
+		return 0;
+	rec marker;
+	rec_init(&marker);
+	int rc = rec_set_int(&marker, REC_END_KEY, (int64_t)w->records_since_header);
+	if (rc == 0)
+		rc = rec_writer_put(w, &marker);
+	rec_free(&marker);
+	return rc;
+}
+
 int rec_writer_close(rec_writer *w)
 {
-	int rc = rec_writer_flush(w);
+	int rc = put_end_marker(w);
+	if (rc == 0)
+		rc = rec_writer_flush(w);
 	int drained = drain(w);
 	if (rc == 0)
 		rc = drained;

@@ -12,6 +12,11 @@
  * next stage of a pipeline starts early. */
 #define REC_FRAME_BYTES ((size_t)1 << 20)
 
+/* The key of the map a writer ends a stream with, holding the number of
+ * records since the header: a stream cut short by a failing stage is then
+ * an error downstream, not a shorter stream. */
+#define REC_END_KEY "maskpipe_end"
+
 typedef struct rec_reader rec_reader;
 typedef struct rec_writer rec_writer;
 
@@ -21,10 +26,12 @@ rec_reader *rec_reader_open_fd(int fd, const char *name);
 void rec_reader_close(rec_reader *rd);
 
 /* Reads the next record into r: 1, 0 at end of stream, -1 on error (the
- * message names the stream and record). Headers are consumed: the first is
- * kept (rec_reader_header), later ones (from `cat a.rec b.rec`) are checked
- * for their version and skipped. A stream whose first map has no
- * "maskpipe" key is read as records with an empty header. */
+ * message names the stream and record). Headers and end markers are
+ * consumed: the first header is kept (rec_reader_header), later ones (from
+ * `cat a.rec b.rec`) are checked for their version and skipped; each end
+ * marker must count the records since its header, and a stream that has a
+ * header must end with one. A stream whose first map has no "maskpipe" key
+ * is read as records with an empty header and needs no end marker. */
 int rec_reader_next(rec_reader *rd, rec *r);
 
 /* The first header, read if need be; NULL (with a message) on error. A
@@ -43,13 +50,14 @@ const char *rec_reader_name(const rec_reader *rd);
 rec_writer *rec_writer_open(const char *path);
 rec_writer *rec_writer_open_fd(int fd, const char *name);
 
-/* Writes a record or header. 0 or -1. */
+/* Writes a record or header (r->is_header). 0 or -1. */
 int rec_writer_put(rec_writer *w, const rec *r);
 
 /* Ends the current frame now (frames also end every REC_FRAME_BYTES). */
 int rec_writer_flush(rec_writer *w);
 
-/* Flushes, closes and (for a path) renames into place: 0, -1, or
+/* Writes the end marker if a header was written, flushes, closes and (for
+ * a path) renames into place: 0, -1, or
  * REC_BROKEN_PIPE when the reader of the output went away. */
 #define REC_BROKEN_PIPE (-2)
 int rec_writer_close(rec_writer *w);

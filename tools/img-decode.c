@@ -20,7 +20,8 @@ static const char help[] =
 	"  - a PNG or JPEG file (id: the path);\n"
 	"  - a directory, read recursively in sorted order as an ImageFolder tree:\n"
 	"    each first-level subdirectory is a class, numbered in sorted order,\n"
-	"    the names listed in the header's `classes` (id: the path below PATH);\n"
+	"    the names listed in the header's `classes` (id: the path below PATH,\n"
+	"    or PATH/path when several directories are given);\n"
 	"  - a data-set file: MNIST/Fashion-MNIST IDX (plain or .gz; labels from\n"
 	"    the *-labels-idx1-ubyte file beside it), CIFAR-10/100 binary batches,\n"
 	"    STL-10 *_X.bin (labels from *_y.bin) (id: DATASET:SPLIT:INDEX).\n"
@@ -182,7 +183,11 @@ int main(int argc, char **argv)
 			break;
 		case OPT_OFFSET: o.offset = (uint64_t)cli_int("--offset", optarg, 0, INT64_MAX); break;
 		case 'n': o.limit = (uint64_t)cli_int("--limit", optarg, 0, INT64_MAX); break;
-		case 'f': o.src.format = optarg; break;
+		case 'f':
+			if (imgsrc_check_format(optarg) < 0)
+				cli_usage("%s", err_msg());
+			o.src.format = optarg;
+			break;
 		case OPT_LABELS: o.src.labels = optarg; break;
 		case OPT_NAME: o.src.name = optarg; break;
 		case OPT_SKIP_BAD: o.skip_bad = 1; break;
@@ -200,6 +205,7 @@ int main(int argc, char **argv)
 	imgdir *dirs = calloc(n_paths ? (size_t)n_paths : 1, sizeof *dirs);
 	const imgdir *first_dir = NULL;
 	uint64_t total = 0;
+	int n_dirs = 0;
 	int all_dirs = n_paths > 0; /* else the total is unknown until files are opened */
 	for (int i = 0; i < n_paths; i++) {
 		if (!is_dir(paths[i])) {
@@ -212,6 +218,7 @@ int main(int argc, char **argv)
 		if (!first_dir)
 			first_dir = &dirs[i];
 		total += dirs[i].n_files;
+		n_dirs++;
 	}
 	rec header;
 	rec_init(&header);
@@ -238,15 +245,17 @@ int main(int argc, char **argv)
 				err_set("out of memory");
 				cli_fail_output(d.w);
 			}
-			decode_file(&d, full, dirs[i].files[f].rel_path, dirs[i].files[f].label);
+			/* ids stay unique when several trees share a layout */
+			decode_file(&d, full, n_dirs > 1 ? full : dirs[i].files[f].rel_path,
+				    dirs[i].files[f].label);
 			free(full);
 		}
 	}
 	progress_end(&d.prog);
 	cli_close_output(d.w);
 	if (d.skipped)
-		fprintf(stderr, "%s: skipped %llu unreadable image files\n", cli_prog(),
-			(unsigned long long)d.skipped);
+		fprintf(stderr, "%s: skipped %llu unreadable image file%s\n", cli_prog(),
+			(unsigned long long)d.skipped, d.skipped == 1 ? "" : "s");
 	for (int i = 0; i < n_paths; i++)
 		imgdir_free(&dirs[i]);
 	free(dirs);

@@ -65,7 +65,11 @@ int main(int argc, char **argv)
 	cli_init(argc, argv);
 	while ((opt = getopt_long(argc, argv, "f:m:o:hV", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'f': o.fields = optarg; break;
+		case 'f':
+			if (!*optarg || strspn(optarg, ",") == strlen(optarg))
+				cli_usage("--fields wants at least one field name");
+			o.fields = optarg;
+			break;
 		case 'm':
 			if (strcmp(optarg, "error") == 0)
 				o.missing = MISSING_ERROR;

@@ -37,6 +37,16 @@ ok "tree: alpha dropped" test "$(json "$T/tree.json" 'recs[4]["img"]["c"]')" = 3
 img-decode -c 1 "$tree" | rec-cat >"$T/tree1.json"
 ok "tree: --channels 1" test "$(json "$T/tree1.json" '{r["img"]["c"] for r in recs}')" = "{1}"
 
+mkdir -p "$T/tree2/a_boot" "$T/tree2/b_shirt" "$T/tree2/c_empty"
+cp "$T/fx/jpeg/rgb.jpg" "$T/tree2/a_boot/z.jpg"
+img-decode "$tree" "$T/tree2" | rec-cat >"$T/trees.json"
+ok "two trees: ids keep the directory, so they stay unique" test \
+	"$(json "$T/trees.json" 'len(set(r["id"] for r in recs)) == len(recs) == 5 and recs[4]["id"].endswith("tree2/a_boot/z.jpg")')" = True
+mkdir -p "$T/tree3/other"
+cp "$T/fx/jpeg/rgb.jpg" "$T/tree3/other/z.jpg"
+fails "two trees with other classes" 1 img-decode "$tree" "$T/tree3"
+says "  names the tree" tree3 class
+
 # data-set layouts written by the fixture generator
 ok "cifar-10 batch" test "$(img-decode "$T/fx/cifar10/data_batch_1.bin" | rec-count)" -gt 0
 img-decode "$T/fx/cifar100/train.bin" | rec-cat >"$T/c100.json"
@@ -75,4 +85,4 @@ fails "empty stdin" 1 img-decode </dev/null
 fails "huge PNG header" 1 img-decode "$T/fx/png/bad-huge.png"
 says "  refuses the size" bad-huge.png
 fails "--channels 2" 2 img-decode -c 2 "$tree"
-fails "unknown --format" 1 img-decode --format tiff "$tree/top.png"
+fails "unknown --format" 2 img-decode --format tiff "$tree/top.png"

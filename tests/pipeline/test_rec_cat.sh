@@ -96,7 +96,7 @@ head -c 2000 "$T/big.rec" >"$T/cut.rec"
 fails "truncated zstd stream" 1 rec-cat "$T/cut.rec"
 says "truncated zstd stream: named" "$T/cut.rec" "truncated"
 MASKPIPE_PLAIN=1 mkrec -n 3 --field id=str:p{i} --img 2x2x1 >"$T/plain.rec"
-head -c $(($(wc -c <"$T/plain.rec") - 5)) "$T/plain.rec" >"$T/cut-plain.rec"
+head -c $(($(wc -c <"$T/plain.rec") - 20)) "$T/plain.rec" >"$T/cut-plain.rec"  # into record 2, before the end marker
 fails "truncated plain stream" 1 rec-cat "$T/cut-plain.rec"
 says "truncated plain stream: named" "$T/cut-plain.rec" "record 2" "truncated"
 prints "records before a bad one are printed" 2 sh -c 'rec-cat "$1" 2>/dev/null | wc -l' sh "$T/cut-plain.rec"

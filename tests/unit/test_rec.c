@@ -477,6 +477,36 @@ static void corrupt_streams_fail_clearly(void)
 	expect_failure(bad, (const char *const[]){"nested deeper", NULL});
 }
 
+/* A stream cut at a frame boundary decodes cleanly but lacks its end
+ * marker: downstream of a failed stage that must be an error, not a
+ * shorter stream. */
+static void cut_at_a_frame_boundary_is_an_error(void)
+{
+	const char *good = tmp_path(0, "frames3.rec"), *bad = tmp_path(1, "cut3.rec");
+	CHECK_EQ(write_random(good, 4, 6000), 0);
+	size_t len;
+	uint8_t *data = slurp(good, &len);
+	size_t first_frame = ZSTD_findFrameCompressedSize(data, len);
+	CHECK(!ZSTD_isError(first_frame) && first_frame < len);
+	spill(bad, data, first_frame);
+	expect_failure(bad, (const char *const[]){"cut3.rec", "record", "without its end marker", NULL});
+	/* the same stream twice, the first cut: a header before the end marker */
+	uint8_t *joined = malloc(first_frame + len);
+	memcpy(joined, data, first_frame);
+	memcpy(joined + first_frame, data, len);
+	spill(bad, joined, first_frame + len);
+	expect_failure(bad, (const char *const[]){"header before record", "cut off", NULL});
+	free(joined);
+	free(data);
+
+	/* an end marker that counts other records than came */
+	static const uint8_t miscount[] = {0x81, 0xa8, 'm', 'a', 's', 'k', 'p', 'i', 'p', 'e', 0x01,
+					   0x81, 0xa1, 'x', 0x01,
+					   0x81, 0xac, 'm', 'a', 's', 'k', 'p', 'i', 'p', 'e', '_', 'e', 'n', 'd', 0x02};
+	spill(bad, miscount, sizeof miscount);
+	expect_failure(bad, (const char *const[]){"end marker", "counts 2 records but 1 came", NULL});
+}
+
 static void stream_without_header_is_records(void)
 {
 	static const uint8_t two[] = {0x81, 0xa2, 'i', 'd', 0xa1, 'a', 0x81, 0xa2, 'i', 'd', 0xa1, 'b'};
@@ -523,6 +553,7 @@ int main(void)
 	RUN(img_field_round_trip);
 	RUN(mpk_integers_of_every_width);
 	RUN(corrupt_streams_fail_clearly);
+	RUN(cut_at_a_frame_boundary_is_an_error);
 	RUN(stream_without_header_is_records);
 	RUN(failed_output_leaves_no_file);
 	return check_exit();
