@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -202,4 +203,11 @@ void cli_check_read(int rc, rec_writer *w)
 {
 	if (rc < 0)
 		cli_fail_output(w);
+}
+
+const char *cli_one_input(int argc, char **argv)
+{
+	if (argc - optind > 1)
+		cli_usage("takes one input file at most, not %d", argc - optind);
+	return optind < argc ? argv[optind] : NULL;
 }

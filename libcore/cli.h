@@ -36,6 +36,21 @@ _Noreturn void cli_fail_output(rec_writer *w);
 /* The bad-usage exit for getopt_long's '?' and ':' results. */
 _Noreturn void cli_bad_option(void);
 
+/* The options every tool has, closing its getopt_long table... */
+#define CLI_OPTIONS_COMMON                              \
+	{"help", no_argument, NULL, 'h'},               \
+	{"version", no_argument, NULL, 'V'},            \
+	{ 0 }
+
+/* ...and the end of its option switch: those two, and anything unknown. */
+#define CLI_CASES_COMMON(help_text)                     \
+	case 'h': cli_help(help_text);                  \
+	case 'V': cli_version();                        \
+	default: cli_bad_option()
+
+/* The one input file a filter takes after its options (NULL: stdin). */
+const char *cli_one_input(int argc, char **argv);
+
 /* Parses an option's integer argument in [min, max]; bad usage otherwise. */
 int64_t cli_int(const char *opt, const char *arg, int64_t min, int64_t max);
 

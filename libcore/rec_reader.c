@@ -181,17 +181,27 @@ static int take_plain(rec_reader *rd)
 	return 1;
 }
 
+/* What the undecoded input starts with. */
+enum input_kind { INPUT_ERROR = -1, INPUT_END, INPUT_ZSTD, INPUT_OTHER };
+
+static enum input_kind next_input_kind(rec_reader *rd)
+{
+	if (want_input(rd, 4) < 0)
+		return INPUT_ERROR;
+	size_t left = rd->in_len - rd->in_pos;
+	if (left == 0)
+		return INPUT_END;
+	return left >= 4 && is_zstd_frame_start(rd->in + rd->in_pos) ? INPUT_ZSTD : INPUT_OTHER;
+}
+
 static int decode_zstd(rec_reader *rd)
 {
 	for (;;) {
 		if (!rd->in_frame) {
-			int rc = want_input(rd, 4);
-			if (rc < 0)
-				return -1;
-			size_t left = rd->in_len - rd->in_pos;
-			if (left == 0)
-				return 0;
-			if (left < 4 || !is_zstd_frame_start(rd->in + rd->in_pos)) {
+			enum input_kind kind = next_input_kind(rd);
+			if (kind == INPUT_ERROR || kind == INPUT_END)
+				return kind == INPUT_ERROR ? -1 : 0;
+			if (kind == INPUT_OTHER) {
 				rd->mode = MODE_PLAIN; /* plain msgpack concatenated after a frame */
 				return take_plain(rd);
 			}
@@ -226,13 +236,10 @@ static int decode_zstd(rec_reader *rd)
 static int fill(rec_reader *rd)
 {
 	if (rd->mode == MODE_START) {
-		int rc = want_input(rd, 4);
-		if (rc < 0)
-			return -1;
-		size_t left = rd->in_len - rd->in_pos;
-		if (left == 0)
-			return 0;
-		rd->mode = left >= 4 && is_zstd_frame_start(rd->in) ? MODE_ZSTD : MODE_PLAIN;
+		enum input_kind kind = next_input_kind(rd);
+		if (kind == INPUT_ERROR || kind == INPUT_END)
+			return kind == INPUT_ERROR ? -1 : 0;
+		rd->mode = kind == INPUT_ZSTD ? MODE_ZSTD : MODE_PLAIN;
 	}
 	return rd->mode == MODE_ZSTD ? decode_zstd(rd) : take_plain(rd);
 }

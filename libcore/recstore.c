@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "rng.h"
 
 void recstore_init(recstore *s)
 {
@@ -65,4 +66,30 @@ int recstore_get(const recstore *s, size_t i, rec *r)
 		return -1;
 	r->index = i;
 	return 0;
+}
+
+int recstore_write_pass(const recstore *s, rec_writer *w, uint64_t seed, int64_t epoch,
+			int shuffle, int set_epoch)
+{
+	uint32_t *order = NULL;
+	if (shuffle) {
+		if (s->n > UINT32_MAX)
+			return err_set("too many records to shuffle (%zu)", s->n);
+		if (!(order = malloc((s->n ? s->n : 1) * sizeof *order)))
+			return err_set("out of memory for the order of %zu records", s->n);
+		rng_permutation(order, s->n, seed, (uint64_t)epoch);
+	}
+	rec r;
+	rec_init(&r);
+	int rc = 0;
+	for (size_t i = 0; i < s->n && rc == 0; i++) {
+		rc = recstore_get(s, order ? order[i] : i, &r);
+		if (rc == 0 && set_epoch)
+			rc = rec_set_int(&r, "epoch", epoch);
+		if (rc == 0)
+			rc = rec_writer_put(w, &r);
+	}
+	rec_free(&r);
+	free(order);
+	return rc;
 }

@@ -28,4 +28,10 @@ int recstore_read_all(recstore *s, rec_reader *rd);
 /* Parses record i into r (r->index is set to i). */
 int recstore_get(const recstore *s, size_t i, rec *r);
 
+/* Writes every record once: in the order of rng_permutation(seed, epoch)
+ * when shuffle is set, else as stored; with the `epoch` field set when
+ * set_epoch is. The order depends only on seed, epoch and s->n. */
+int recstore_write_pass(const recstore *s, rec_writer *w, uint64_t seed, int64_t epoch,
+			int shuffle, int set_epoch);
+
 #endif

@@ -166,9 +166,7 @@ int main(int argc, char **argv)
 		{"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
 		{"output", required_argument, NULL, 'o'},
 		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
+		CLI_OPTIONS_COMMON,
 	};
 	decode_opts o = {.limit = UINT64_MAX};
 	const char *out_path = NULL;
@@ -193,9 +191,7 @@ int main(int argc, char **argv)
 		case OPT_SKIP_BAD: o.skip_bad = 1; break;
 		case 'o': out_path = optarg; break;
 		case 'q': quiet = 1; break;
-		case 'h': cli_help(help);
-		case 'V': cli_version();
-		default: cli_bad_option();
+		CLI_CASES_COMMON(help);
 		}
 	}
 	int n_paths = argc - optind;

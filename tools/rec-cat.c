@@ -95,9 +95,7 @@ int main(int argc, char **argv)
 		{"full", no_argument, NULL, 'f'},
 		{"header", no_argument, NULL, 'H'},
 		{"limit", required_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
+		CLI_OPTIONS_COMMON,
 	};
 	int flags = 0, with_header = 0, opt;
 	uint64_t n_left = UINT64_MAX;
@@ -107,9 +105,7 @@ int main(int argc, char **argv)
 		case 'f': flags |= REC_JSON_FULL; break;
 		case 'H': with_header = 1; break;
 		case 'n': n_left = (uint64_t)cli_int("-n", optarg, 0, INT64_MAX); break;
-		case 'h': cli_help(help);
-		case 'V': cli_version();
-		default: cli_bad_option();
+		CLI_CASES_COMMON(help);
 		}
 	}
 	out_is_tty = isatty(STDOUT_FILENO);

@@ -36,18 +36,14 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"total", no_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
+		CLI_OPTIONS_COMMON,
 	};
 	int total_only = 0, opt;
 	cli_init(argc, argv);
 	while ((opt = getopt_long(argc, argv, "thV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't': total_only = 1; break;
-		case 'h': cli_help(help);
-		case 'V': cli_version();
-		default: cli_bad_option();
+		CLI_CASES_COMMON(help);
 		}
 	}
 	int n_files = argc - optind;

@@ -52,9 +52,7 @@ int main(int argc, char **argv)
 		{"keep", required_argument, NULL, 'k'},
 		{"drop", required_argument, NULL, 'd'},
 		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
+		CLI_OPTIONS_COMMON,
 	};
 	char *list = NULL;
 	int keep = 0;
@@ -71,15 +69,11 @@ int main(int argc, char **argv)
 			keep = opt == 'k';
 			break;
 		case 'o': out_path = optarg; break;
-		case 'h': cli_help(help);
-		case 'V': cli_version();
-		default: cli_bad_option();
+		CLI_CASES_COMMON(help);
 		}
 	}
 	if (!list)
 		cli_usage("give --keep LIST or --drop LIST");
-	if (argc - optind > 1)
-		cli_usage("takes at most one input file");
 	char **names;
 	char *list_copy = strdup(list); /* argv stays whole for the provenance */
 	if (!list_copy) {
@@ -90,7 +84,7 @@ int main(int argc, char **argv)
 
 	rec_reader *rd;
 	rec_writer *w;
-	cli_open_filter(optind < argc ? argv[optind] : NULL, out_path, &rd, &w);
+	cli_open_filter(cli_one_input(argc, argv), out_path, &rd, &w);
 	rec r;
 	rec_init(&r);
 	int rc;

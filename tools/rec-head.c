@@ -22,9 +22,7 @@ int main(int argc, char **argv)
 		{"records", required_argument, NULL, 'n'},
 		{"skip", required_argument, NULL, 's'},
 		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
+		CLI_OPTIONS_COMMON,
 	};
 	int64_t n_keep = 10, n_skip = 0;
 	const char *out_path = NULL;
@@ -35,16 +33,12 @@ int main(int argc, char **argv)
 		case 'n': n_keep = cli_int("--records", optarg, 0, INT64_MAX); break;
 		case 's': n_skip = cli_int("--skip", optarg, 0, INT64_MAX); break;
 		case 'o': out_path = optarg; break;
-		case 'h': cli_help(help);
-		case 'V': cli_version();
-		default: cli_bad_option();
+		CLI_CASES_COMMON(help);
 		}
 	}
-	if (argc - optind > 1)
-		cli_usage("takes at most one input file");
 	rec_reader *rd;
 	rec_writer *w;
-	cli_open_filter(optind < argc ? argv[optind] : NULL, out_path, &rd, &w);
+	cli_open_filter(cli_one_input(argc, argv), out_path, &rd, &w);
 	rec r;
 	rec_init(&r);
 	for (int64_t i = 0; i < n_skip + n_keep; i++) {

@@ -55,9 +55,7 @@ int main(int argc, char **argv)
 		{"missing", required_argument, NULL, 'm'},
 		{"no-replace", no_argument, NULL, OPT_NO_REPLACE},
 		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
+		CLI_OPTIONS_COMMON,
 	};
 	join_opts o = {NULL, MISSING_ERROR, 1};
 	const char *out_path = NULL;
@@ -82,9 +80,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_REPLACE: o.replace = 0; break;
 		case 'o': out_path = optarg; break;
-		case 'h': cli_help(help);
-		case 'V': cli_version();
-		default: cli_bad_option();
+		CLI_CASES_COMMON(help);
 		}
 	}
 	if (argc - optind < 1)

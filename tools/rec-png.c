@@ -233,9 +233,7 @@ int main(int argc, char **argv)
 		{"skip-missing", no_argument, NULL, OPT_SKIP_MISSING},
 		{"by-label", no_argument, NULL, OPT_BY_LABEL},
 		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
+		CLI_OPTIONS_COMMON,
 	};
 	options opt = {.dir = NULL, .scale = 1, .limit = UINT64_MAX};
 	int c;
@@ -250,13 +248,9 @@ int main(int argc, char **argv)
 		case OPT_SKIP_MISSING: opt.skip_missing = 1; break;
 		case OPT_BY_LABEL: opt.by_label = 1; break;
 		case 'v': opt.verbose = 1; break;
-		case 'h': cli_help(help);
-		case 'V': cli_version();
-		default: cli_bad_option();
+		CLI_CASES_COMMON(help);
 		}
 	}
-	if (argc - optind > 1)
-		cli_usage("one input stream at most, not %d", argc - optind);
 	if (opt.dir && !*opt.dir)
 		cli_usage("-o wants a directory name");
 	if (opt.sheet_path && opt.dir)
@@ -270,7 +264,7 @@ int main(int argc, char **argv)
 		if (mkdirs(opt.dir) < 0)
 			cli_fail();
 	}
-	run(optind < argc ? argv[optind] : NULL, &opt);
+	run(cli_one_input(argc, argv), &opt);
 	cli_flush_stdout();
 	return 0;
 }

@@ -1,11 +1,9 @@
 /* rec-repeat: E passes over a stream, each in its own seeded order, with
  * the `epoch` field set and the counts in the header for the trainer. */
 #include <getopt.h>
-#include <stdlib.h>
 
 #include "cli.h"
 #include "recstore.h"
-#include "rng.h"
 
 static const char help[] =
 	"Usage: rec-repeat [OPTION]... [FILE]\n"
@@ -33,9 +31,7 @@ int main(int argc, char **argv)
 		{"start", required_argument, NULL, OPT_START},
 		{"no-shuffle", no_argument, NULL, OPT_NO_SHUFFLE},
 		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
+		CLI_OPTIONS_COMMON,
 	};
 	int64_t n_epochs = 1, first_epoch = 0;
 	uint64_t seed = 0;
@@ -50,16 +46,12 @@ int main(int argc, char **argv)
 		case OPT_START: first_epoch = cli_int("--start", optarg, 0, 1000000); break;
 		case OPT_NO_SHUFFLE: shuffle = 0; break;
 		case 'o': out_path = optarg; break;
-		case 'h': cli_help(help);
-		case 'V': cli_version();
-		default: cli_bad_option();
+		CLI_CASES_COMMON(help);
 		}
 	}
-	if (argc - optind > 1)
-		cli_usage("takes at most one input file");
 
 	/* the counts go into the header, so the records are read first */
-	rec_reader *rd = cli_open_input(optind < argc ? argv[optind] : NULL);
+	rec_reader *rd = cli_open_input(cli_one_input(argc, argv));
 	const rec *in_header = rec_reader_header(rd);
 	if (!in_header)
 		cli_fail();
@@ -76,27 +68,11 @@ int main(int argc, char **argv)
 	rec_writer *w = cli_open_output(out_path);
 	cli_put(w, &header);
 
-	uint32_t *order = malloc((all.n ? all.n : 1) * sizeof *order);
-	if (!order) {
-		err_set("out of memory for %zu records", all.n);
-		cli_fail_output(w);
-	}
-	rec r;
-	rec_init(&r);
-	for (int64_t epoch = first_epoch; epoch < first_epoch + n_epochs; epoch++) {
-		if (shuffle)
-			rng_permutation(order, all.n, seed, (uint64_t)epoch);
-		for (size_t i = 0; i < all.n; i++) {
-			cli_check_read(recstore_get(&all, shuffle ? order[i] : i, &r), w);
-			if (rec_set_int(&r, "epoch", epoch) < 0)
-				cli_fail_output(w);
-			cli_put(w, &r);
-		}
-	}
+	for (int64_t epoch = first_epoch; epoch < first_epoch + n_epochs; epoch++)
+		if (recstore_write_pass(&all, w, seed, epoch, shuffle, 1) < 0)
+			cli_fail_output(w);
 	cli_close_output(w);
-	rec_free(&r);
 	rec_free(&header);
-	free(order);
 	recstore_free(&all);
 	rec_reader_close(rd);
 	return 0;

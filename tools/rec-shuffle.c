@@ -1,10 +1,8 @@
 /* rec-shuffle: the records of a stream in a seeded random order. */
 #include <getopt.h>
-#include <stdlib.h>
 
 #include "cli.h"
 #include "recstore.h"
-#include "rng.h"
 
 static const char help[] =
 	"Usage: rec-shuffle [OPTION]... [FILE]\n"
@@ -24,9 +22,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"seed", required_argument, NULL, 's'},
 		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
+		CLI_OPTIONS_COMMON,
 	};
 	uint64_t seed = 0;
 	const char *out_path = NULL;
@@ -36,34 +32,18 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 's': seed = (uint64_t)cli_int("--seed", optarg, 0, INT64_MAX); break;
 		case 'o': out_path = optarg; break;
-		case 'h': cli_help(help);
-		case 'V': cli_version();
-		default: cli_bad_option();
+		CLI_CASES_COMMON(help);
 		}
 	}
-	if (argc - optind > 1)
-		cli_usage("takes at most one input file");
 	rec_reader *rd;
 	rec_writer *w;
-	cli_open_filter(optind < argc ? argv[optind] : NULL, out_path, &rd, &w);
+	cli_open_filter(cli_one_input(argc, argv), out_path, &rd, &w);
 	recstore all;
 	recstore_init(&all);
 	cli_check_read(recstore_read_all(&all, rd), w);
-	uint32_t *order = malloc((all.n ? all.n : 1) * sizeof *order);
-	if (!order) {
-		err_set("out of memory for %zu records", all.n);
+	if (recstore_write_pass(&all, w, seed, 0, 1, 0) < 0)
 		cli_fail_output(w);
-	}
-	rng_permutation(order, all.n, seed, 0);
-	rec r;
-	rec_init(&r);
-	for (size_t i = 0; i < all.n; i++) {
-		cli_check_read(recstore_get(&all, order[i], &r), w);
-		cli_put(w, &r);
-	}
 	cli_close_output(w);
-	rec_free(&r);
-	free(order);
 	recstore_free(&all);
 	rec_reader_close(rd);
 	return 0;
