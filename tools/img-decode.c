@@ -113,6 +113,16 @@ static void decode_file(decoder *d, const char *path, const char *id, int64_t la
 		bad_file(d);
 }
 
+/* The number of images in a file, for the progress display: -1 when it
+ * cannot be known before reading (a problem is reported when decoding). */
+static int64_t file_image_count(const char *path, const imgsrc_opts *opts)
+{
+	imgsrc *src = imgsrc_open(path, opts);
+	int64_t n_images = src ? imgsrc_count(src) : -1;
+	imgsrc_close(src);
+	return n_images;
+}
+
 static int is_dir(const char *path)
 {
 	struct stat st;
@@ -202,10 +212,12 @@ int main(int argc, char **argv)
 	const imgdir *first_dir = NULL;
 	uint64_t total = 0;
 	int n_dirs = 0;
-	int all_dirs = n_paths > 0; /* else the total is unknown until files are opened */
+	int total_known = n_paths > 0;
 	for (int i = 0; i < n_paths; i++) {
 		if (!is_dir(paths[i])) {
-			all_dirs = 0;
+			int64_t n_images = file_image_count(paths[i], &o.src);
+			total += n_images > 0 ? (uint64_t)n_images : 0;
+			total_known &= n_images > 0;
 			continue;
 		}
 		if (imgdir_list(paths[i], &dirs[i]) < 0 ||
@@ -227,7 +239,8 @@ int main(int argc, char **argv)
 	rec_init(&d.r);
 	d.w = cli_open_output(out_path);
 	cli_put(d.w, &header);
-	progress_start(&d.prog, "images", all_dirs ? total : 0, quiet);
+	total = total > o.offset ? total - o.offset : 0;
+	progress_start(&d.prog, "images", total_known ? (total < o.limit ? total : o.limit) : 0, quiet);
 	if (n_paths == 0)
 		decode_stdin(&d);
 	for (int i = 0; i < n_paths && !done(&d); i++) {
