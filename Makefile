@@ -73,14 +73,26 @@ test: check-units
 	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 check-units >/dev/null
 	@tests/run.sh $(BUILD) build/san
 
-FUZZ_TIME ?= 30
-fuzz: | $(DEPS_OK)
+# Each fuzz target runs FUZZ_TIME seconds, starting from small valid inputs
+# the test helpers write (stream fields of every kind, PNGs and JPEGs).
+FUZZ_TIME ?= 20
+FUZZ_TARGETS := reader image
+fuzz: check-units
 	@scripts/deps.sh --fuzz
-	@mkdir -p $(BUILD)/fuzz
-	clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-		-o $(BUILD)/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c $(wildcard libcore/*.c) $(LDLIBS) -pthread
-	@mkdir -p $(BUILD)/fuzz/corpus
-	$(BUILD)/fuzz/fuzz_reader -max_total_time=$(FUZZ_TIME) -max_len=65536 $(BUILD)/fuzz/corpus
+	@mkdir -p $(BUILD)/fuzz/corpus-reader $(BUILD)/fuzz/corpus-image
+	$(BUILD)/test/mkrec -n 3 --img 4x3x1 --field id=str:t:{i} --field label=int:2 \
+		--field boxes=mpk:919400010203 > $(BUILD)/fuzz/corpus-reader/seed.rec
+	MASKPIPE_PLAIN=1 $(BUILD)/test/mkrec -n 2 --img 2x2x3 > $(BUILD)/fuzz/corpus-reader/plain.rec
+	$(BUILD)/test/mkfixtures $(BUILD)/fuzz/fixtures >/dev/null
+	cp $(BUILD)/fuzz/fixtures/png/*-7x5.png $(BUILD)/fuzz/fixtures/jpeg/*.jpg $(BUILD)/fuzz/corpus-image/
+	for t in $(FUZZ_TARGETS); do \
+		clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+			-o $(BUILD)/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) $(LDLIBS) -pthread && \
+		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=65536 \
+			$(BUILD)/fuzz/corpus-$$t > $(BUILD)/fuzz/$$t.log 2>&1 || \
+			{ tail -n 40 $(BUILD)/fuzz/$$t.log; exit 1; }; \
+		echo "fuzz_$$t: $$(tail -n 1 $(BUILD)/fuzz/$$t.log)"; \
+	done
 
 bench: all
 	@bench/run.sh $(BUILD)
