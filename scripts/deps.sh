@@ -18,7 +18,7 @@ dataset-fashion-mnist:/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.
 # the test scripts inspect outputs with python3, zstd and groff; the
 # fuzzing toolchain is wanted by `make fuzz` only
 case "${1:-}" in
---test) PKGS="$PKGS python3:/usr/bin/python3 zstd:/usr/bin/zstd groff-base:/usr/bin/groff" ;;
+--test) PKGS="$PKGS python3:/usr/bin/python3 zstd:/usr/bin/zstd groff-base:/usr/bin/groff procps:/usr/bin/pkill" ;;
 --fuzz) PKGS="$PKGS clang:/usr/bin/clang libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a" ;;
 esac
 
