@@ -12,6 +12,9 @@ CC      ?= cc
 VERSION := 0.1.0
 SAN     ?=
 
+# V=1 shows the full commands
+Q := $(if $(filter 1,$(V)),,@)
+
 OPT      = -O2
 ifeq ($(SAN),1)
 OPT      = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -43,27 +46,33 @@ deps: $(DEPS_OK)
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC    $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/lib/libmaskpipe.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	@$(if $(Q),echo "  AR    $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/lib/libmaskpipe.so: $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,libmaskpipe.so.0 $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LD    $@")
+	$(Q)$(CC) -shared -Wl,-soname,libmaskpipe.so.0 $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(BUILD)/lib/libmaskpipe.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/lib/libmaskpipe.a $(LDLIBS)
+	@$(if $(Q),echo "  LD    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/lib/libmaskpipe.a $(LDLIBS)
 
 $(BUILD)/test/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/lib/libmaskpipe.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/lib/libmaskpipe.a $(LDLIBS)
+	@$(if $(Q),echo "  LD    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/lib/libmaskpipe.a $(LDLIBS)
 
 $(BUILD)/test/%: $(BUILD)/obj/tests/bin/%.o $(BUILD)/lib/libmaskpipe.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/lib/libmaskpipe.a $(LDLIBS)
+	@$(if $(Q),echo "  LD    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/lib/libmaskpipe.a $(LDLIBS)
 
 check-units: all $(UNITS) $(TESTBINS)
 
