@@ -22,7 +22,7 @@ endif
 CPPFLAGS += -D_GNU_SOURCE -DMASKPIPE_VERSION='"$(VERSION)"' -Ilibcore -Iformats -Ikernels
 CFLAGS   += -std=c11 -g $(OPT) -fPIC -pthread -Wall -Wextra -Werror
 LDFLAGS  += -pthread $(filter -fsanitize=%,$(OPT))
-LDLIBS   += -lpng -ljpeg -lzstd -lmsgpackc -lcjson -lz -lm
+LDLIBS   += -lpng -ljpeg -lzstd -lmsgpackc -lz -lm
 
 LIB_SRC   := $(sort $(wildcard libcore/*.c formats/*.c kernels/cpu/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)

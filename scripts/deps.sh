@@ -11,7 +11,6 @@ libjpeg-dev:/usr/include/jpeglib.h
 zlib1g-dev:/usr/include/zlib.h
 libzstd-dev:/usr/include/zstd.h
 libmsgpack-dev:/usr/include/msgpack.h
-libcjson-dev:/usr/include/cjson/cJSON.h
 pkg-config:/usr/bin/pkg-config
 dataset-fashion-mnist:/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 "
