@@ -264,9 +264,6 @@ void itemfile_close(itemfile *it)
 	*it = (itemfile){ 0 };
 }
 
-/* mkstemp creates files readable by their owner only; an output file
- * should get the mode any other new file would. umask has no read-only
- * query, hence the set-and-restore. */
 int file_find_sibling(const char *path, const char *suffix, const char *replacement, char **found)
 {
 	static const char *const endings[] = { ".gz", "" };

@@ -13,16 +13,18 @@
 /* Links could make a cycle; no real data set nests this deep. */
 enum { MAX_DEPTH = 32 };
 
-int imgdir_is_image_name(const char *name)
+const char *imgdir_format_of(const char *name)
 {
-	static const char *exts[] = {".png", ".jpg", ".jpeg"};
+	static const struct { const char *ext, *format; } kinds[] = {
+		{".png", "png"}, {".jpg", "jpeg"}, {".jpeg", "jpeg"},
+	};
 	size_t len = strlen(name);
-	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
-		size_t ext_len = strlen(exts[i]);
-		if (len > ext_len && strcasecmp(name + len - ext_len, exts[i]) == 0)
-			return 1;
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		size_t ext_len = strlen(kinds[i].ext);
+		if (len > ext_len && strcasecmp(name + len - ext_len, kinds[i].ext) == 0)
+			return kinds[i].format;
 	}
-	return 0;
+	return NULL;
 }
 
 static int push(void **items, size_t *n, size_t *cap, size_t item_size, const void *item)
@@ -115,7 +117,7 @@ static int walk(imgdir *out, const char *root, const char *rel, int64_t label, i
 			}
 			if (rc == 0)
 				rc = walk(out, root, child_rel, child_label, depth + 1);
-		} else if (S_ISREG(st.st_mode) && imgdir_is_image_name(names[i])) {
+		} else if (S_ISREG(st.st_mode) && imgdir_format_of(names[i])) {
 			imgdir_file f = {child_rel, label};
 			rc = push((void **)&out->files, &out->n_files, &out->cap_files, sizeof f, &f);
 			child_rel = rc == 0 ? NULL : child_rel; /* now owned by the list */

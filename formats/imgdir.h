@@ -19,8 +19,11 @@ typedef struct imgdir {
 	size_t n_classes, cap_classes;
 } imgdir;
 
-/* 1 if the name ends in an image extension (.png, .jpg, .jpeg, any case). */
-int imgdir_is_image_name(const char *name);
+/* The format a file name's extension says, as imgsrc_opts.format takes it:
+ * "png" for .png, "jpeg" for .jpg and .jpeg (any case), else NULL. Files
+ * in a tree are read as what their names say, so that a data-set file
+ * named like an image cannot turn into many records with one id. */
+const char *imgdir_format_of(const char *name);
 
 /* Lists root's image files, recursively; other files are ignored. Hidden
  * entries (starting with '.') are skipped, symbolic links followed. */

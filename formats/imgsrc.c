@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cifar.h"
 #include "err.h"
@@ -62,6 +63,12 @@ static int detect_kind(const char *path)
 		return cifar_variant == 10 ? KIND_CIFAR10 : KIND_CIFAR100;
 	if (stl10_is_name(path))
 		return KIND_STL10;
+	/* sniffing reads bytes a pipe cannot give twice */
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return err_set("%s: is a directory", path);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return err_set("%s: not a regular file: give --format to read it as a stream", path);
 	uint8_t head[4];
 	datafile *f = datafile_open(path);
 	int got = f ? datafile_read(f, head, sizeof head) : -1;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include <jpeglib.h>
+#include <jerror.h>
 
 #include "err.h"
 
@@ -22,10 +23,14 @@ static void on_jpeg_error(j_common_ptr cinfo)
 	longjmp(((struct jpeg_failure *)cinfo->err)->jump, 1);
 }
 
-static void ignore_message(j_common_ptr cinfo, int level)
+/* A file that ends before its image does decodes to a gray remainder
+ * with only a warning; that would be a silently wrong image, so it fails
+ * (as PIL does). Other warnings, about stray bytes many real files carry,
+ * are ignored. */
+static void on_jpeg_message(j_common_ptr cinfo, int level)
 {
-	(void)cinfo;
-	(void)level;
+	if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF)
+		on_jpeg_error(cinfo);
 }
 
 /* The decoder and everything allocated while decoding: it lives in
@@ -95,7 +100,7 @@ int jpeg_decode(const uint8_t *data, size_t len, img *out)
 	struct jpeg_source src = { 0 };
 	src.cinfo.err = jpeg_std_error(&src.failure.mgr);
 	src.failure.mgr.error_exit = on_jpeg_error;
-	src.failure.mgr.emit_message = ignore_message;
+	src.failure.mgr.emit_message = on_jpeg_message;
 	int ret = read_jpeg(&src, data, len);
 	jpeg_destroy_decompress(&src.cinfo);
 	free(src.cmyk_row);

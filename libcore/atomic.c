@@ -73,6 +73,8 @@ static void release(atomic_file *f)
 
 int atomic_commit(atomic_file *f)
 {
+	/* mkstemp made the file readable by its owner only; it gets the mode
+	 * any new file would. umask has no read-only query: set and restore. */
 	mode_t mask = umask(0);
 	umask(mask);
 	int rc = 0;

@@ -2,12 +2,12 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -37,8 +37,14 @@ void cli_init(int argc, char **argv)
 	 * path it was run by, so outputs do not depend on the install place */
 	if (argc > 0)
 		argv[0] = (char *)prog;
+	/* getopt_long reorders argv; the provenance keeps the order as typed */
 	saved_argc = argc;
-	saved_argv = argv;
+	saved_argv = malloc(((size_t)argc + 1) * sizeof *saved_argv);
+	if (!saved_argv) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		exit(1);
+	}
+	memcpy(saved_argv, argv, ((size_t)argc + 1) * sizeof *saved_argv);
 	signal(SIGPIPE, SIG_IGN);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -67,13 +73,15 @@ char **cli_argv(void)
 void cli_version(void)
 {
 	printf("%s (maskpipe) %s\n", prog, MASKPIPE_VERSION);
-	exit(fflush(stdout) == 0 ? 0 : 1);
+	cli_flush_stdout();
+	exit(0);
 }
 
 void cli_help(const char *text)
 {
 	fputs(text, stdout);
-	exit(fflush(stdout) == 0 ? 0 : 1);
+	cli_flush_stdout();
+	exit(0);
 }
 
 void cli_usage(const char *fmt, ...)
@@ -130,18 +138,6 @@ int64_t cli_int(const char *opt, const char *arg, int64_t min, int64_t max)
 	if (v < min || v > max)
 		cli_usage("%s must be between %lld and %lld, not %lld", opt, (long long)min,
 			  (long long)max, v);
-	return v;
-}
-
-double cli_num(const char *opt, const char *arg, double min, double max)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(arg, &end);
-	if (errno || end == arg || *end || !isfinite(v))
-		cli_usage("%s wants a number, not '%s'", opt, arg);
-	if (v < min || v > max)
-		cli_usage("%s must be between %g and %g, not %g", opt, min, max, v);
 	return v;
 }
 
@@ -210,4 +206,14 @@ const char *cli_one_input(int argc, char **argv)
 	if (argc - optind > 1)
 		cli_usage("takes one input file at most, not %d", argc - optind);
 	return optind < argc ? argv[optind] : NULL;
+}
+
+const char *cli_output_arg(const char *arg)
+{
+	struct stat st;
+	if (!*arg)
+		cli_usage("-o wants a file name");
+	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+		cli_usage("-o %s: is a directory", arg);
+	return arg;
 }

@@ -48,14 +48,15 @@ _Noreturn void cli_bad_option(void);
 	case 'V': cli_version();                        \
 	default: cli_bad_option()
 
+/* Checks an -o FILE argument before any work is done: an empty name or a
+ * directory is bad usage. Returns arg. */
+const char *cli_output_arg(const char *arg);
+
 /* The one input file a filter takes after its options (NULL: stdin). */
 const char *cli_one_input(int argc, char **argv);
 
 /* Parses an option's integer argument in [min, max]; bad usage otherwise. */
 int64_t cli_int(const char *opt, const char *arg, int64_t min, int64_t max);
-
-/* Parses an option's number argument in [min, max]; bad usage otherwise. */
-double cli_num(const char *opt, const char *arg, double min, double max);
 
 /* Flushes text written to stdout; a write error exits 1 with a message,
  * except a reader gone away (EPIPE), which exits 0 quietly. */

@@ -62,14 +62,16 @@ typedef struct head {
 static int read_head(const mpk *m, head *h)
 {
 	static const uint8_t fixext_len[] = {1, 2, 4, 8, 16};
+	memset(h, 0, sizeof *h);
 	int type = mpk_peek(m);
-	if (type == MPK_TRUNCATED)
+	if (type == MPK_TRUNCATED) {
+		h->head_len = 1;
 		return err_set("truncated: a value is missing"), MPK_TRUNCATED;
+	}
 	if (type < 0)
 		return err_set("invalid msgpack byte 0xc1");
 	uint8_t b = *m->p;
 	size_t len_bytes = 0; /* big-endian length or value that follows the byte */
-	memset(h, 0, sizeof *h);
 	h->type = type;
 	if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) {
 		h->head_len = 1;
@@ -102,8 +104,10 @@ static int read_head(const mpk *m, head *h)
 	case 0xc8: len_bytes = 2; break;
 	case 0xc9: len_bytes = 4; break;
 	}
-	if (mpk_left(m) < 1 + len_bytes)
+	if (mpk_left(m) < 1 + len_bytes) {
+		h->head_len = 1 + len_bytes;
 		return err_set("truncated: a %s length is cut off", mpk_type_name(type)), MPK_TRUNCATED;
+	}
 	uint64_t n = load_be(m->p + 1, (int)len_bytes);
 	h->head_len = 1 + len_bytes;
 	if (type == MPK_EXT)
@@ -130,30 +134,46 @@ static int check_present(const mpk *m, const head *h)
 	return 0;
 }
 
-static int skip_depth(mpk *m, int depth)
+void mpk_scanner_init(mpk_scanner *st)
 {
-	head h;
-	int rc = read_head(m, &h);
-	if (rc < 0)
-		return rc;
-	if ((rc = check_present(m, &h)) < 0)
-		return rc;
-	m->p += h.head_len + h.payload_len;
-	if (h.n_children && depth >= MPK_MAX_DEPTH)
-		return err_set("values nested deeper than %d levels", MPK_MAX_DEPTH);
-	/* every child takes at least one byte, so a huge count fails fast below */
-	for (uint64_t i = 0; i < h.n_children; i++)
-		if ((rc = skip_depth(m, depth + 1)) < 0)
-			return rc;
-	return 0;
+	st->pos = 0;
+	st->depth = 0;
+	st->pending[0] = 1;
+}
+
+int mpk_scan(mpk_scanner *st, const uint8_t *buf, size_t len, uint64_t *need)
+{
+	for (;;) {
+		while (st->depth > 0 && st->pending[st->depth] == 0)
+			st->depth--;
+		if (st->depth == 0 && st->pending[0] == 0)
+			return 0;
+		mpk m = mpk_of(buf + st->pos, len - st->pos);
+		head h;
+		int rc = read_head(&m, &h);
+		if (rc == 0)
+			rc = check_present(&m, &h);
+		if (rc == MPK_TRUNCATED && need)
+			*need = (uint64_t)st->pos + h.head_len + h.payload_len;
+		if (rc < 0)
+			return rc; /* the state still points at this value: resumable */
+		st->pos += h.head_len + h.payload_len;
+		st->pending[st->depth]--;
+		if (h.n_children) {
+			if (st->depth == MPK_MAX_DEPTH)
+				return err_set("values nested deeper than %d levels", MPK_MAX_DEPTH);
+			st->pending[++st->depth] = h.n_children;
+		}
+	}
 }
 
 int mpk_skip(mpk *m)
 {
-	mpk probe = *m;
-	int rc = skip_depth(&probe, 0);
+	mpk_scanner st;
+	mpk_scanner_init(&st);
+	int rc = mpk_scan(&st, m->p, mpk_left(m), NULL);
 	if (rc == 0)
-		*m = probe;
+		m->p += st.pos;
 	return rc;
 }
 

@@ -52,6 +52,24 @@ const char *mpk_type_name(int type);
  * MPK_TRUNCATED (message says what was claimed and what is left) or -1. */
 int mpk_skip(mpk *m);
 
+/* Finding the end of one value that may arrive in pieces: mpk_scan walks
+ * buf[0..len) from where the last call stopped, without recursion, so a
+ * value that comes a megabyte at a time is walked once, not once per
+ * megabyte. The state's pos is relative to buf, which may move between
+ * calls as long as the bytes before len stay the same. */
+typedef struct mpk_scanner {
+	size_t pos; /* end of the last whole value walked */
+	int depth;
+	uint64_t pending[MPK_MAX_DEPTH + 1]; /* values still to walk, per level */
+} mpk_scanner;
+
+void mpk_scanner_init(mpk_scanner *st);
+
+/* 0 when the value is whole (it ends at st->pos); MPK_TRUNCATED when more
+ * bytes are needed, *need (if not NULL) then being the least total length
+ * buf must reach, from the lengths the value claims; -1 on invalid data. */
+int mpk_scan(mpk_scanner *st, const uint8_t *buf, size_t len, uint64_t *need);
+
 /* Typed reads: 0 on success; -1 with "expected X, found Y" on a type
  * mismatch (the cursor does not move), MPK_TRUNCATED past the end. */
 int mpk_read_map(mpk *m, uint32_t *n_pairs);

@@ -6,6 +6,7 @@
 
 #include "err.h"
 #include "mpk.h"
+#include "rng.h"
 
 /* Field bytes live in blocks that never move, so fields stay valid while
  * more are added. */
@@ -145,6 +146,44 @@ int rec_del(rec *r, const char *key)
 	return 1;
 }
 
+static int same_key(const rec_field *a, const rec_field *b)
+{
+	return a->key_len == b->key_len && memcmp(a->key, b->key, a->key_len) == 0;
+}
+
+/* Fails if two fields share a key. A hash table keeps hostile maps of
+ * many thousand keys linear; the usual handful is compared pairwise. */
+static int check_unique_keys(const rec *r)
+{
+	enum { PAIRWISE_MAX = 32 };
+	size_t n = r->n_fields, dup = SIZE_MAX;
+	if (n <= PAIRWISE_MAX) {
+		for (size_t i = 1; i < n && dup == SIZE_MAX; i++)
+			for (size_t j = 0; j < i; j++)
+				if (same_key(&r->fields[i], &r->fields[j]))
+					dup = i;
+	} else {
+		size_t n_slots = 64;
+		while (n_slots < 2 * n)
+			n_slots *= 2;
+		uint32_t *slots = calloc(n_slots, sizeof *slots); /* field index + 1 */
+		if (!slots)
+			return err_set("out of memory checking %zu keys", n);
+		for (size_t i = 0; i < n && dup == SIZE_MAX; i++) {
+			const rec_field *f = &r->fields[i];
+			size_t s = (size_t)rng_hash(f->key, f->key_len, 0) & (n_slots - 1);
+			for (; slots[s] && dup == SIZE_MAX; s = (s + 1) & (n_slots - 1))
+				if (same_key(f, &r->fields[slots[s] - 1]))
+					dup = i;
+			slots[s] = (uint32_t)i + 1;
+		}
+		free(slots);
+	}
+	if (dup == SIZE_MAX)
+		return 0;
+	return err_set("key '%.*s' appears twice", (int)r->fields[dup].key_len, r->fields[dup].key);
+}
+
 int rec_parse(rec *r, const uint8_t *map, size_t len)
 {
 	rec_clear(r);
@@ -161,8 +200,6 @@ int rec_parse(rec *r, const uint8_t *map, size_t len)
 		uint32_t key_len;
 		if (mpk_read_str(&m, &key, &key_len) < 0)
 			return err_prefix("key %u: ", i);
-		if (find(r, key, key_len) >= 0)
-			return err_set("key '%.*s' appears twice", (int)key_len, key);
 		const uint8_t *val = m.p;
 		if (mpk_skip(&m) < 0)
 			return err_prefix("field '%.*s': ", (int)key_len, key);
@@ -171,7 +208,7 @@ int rec_parse(rec *r, const uint8_t *map, size_t len)
 	}
 	if (mpk_left(&m))
 		return err_set("%zu stray bytes after the record map", mpk_left(&m));
-	return 0;
+	return check_unique_keys(r);
 }
 
 static size_t head_size(uint64_t n, size_t fix_max, int is_str)
@@ -393,11 +430,12 @@ static int read_dim(mpk *m, uint32_t *dim)
 
 int rec_get_img(const rec *r, img_view *v)
 {
+	static const char *const keys[] = {"w", "h", "c", "px"};
 	mpk m;
 	if (field_cursor(r, "img", &m))
 		return 1;
-	uint32_t n_pairs;
-	int seen = 0; /* bit per key w, h, c, px */
+	uint32_t n_pairs, px_len = 0;
+	int seen = 0; /* bit k: keys[k] came */
 	if (mpk_read_map(&m, &n_pairs) < 0)
 		return err_prefix("field 'img': ");
 	for (uint32_t i = 0; i < n_pairs; i++) {
@@ -405,31 +443,29 @@ int rec_get_img(const rec *r, img_view *v)
 		uint32_t key_len;
 		if (mpk_read_str(&m, &key, &key_len) < 0)
 			return err_prefix("field 'img': key %u: ", i);
-		int rc = 0, bit = 0;
-		if (key_len == 1 && key[0] == 'w')
-			rc = read_dim(&m, &v->w), bit = 1;
-		else if (key_len == 1 && key[0] == 'h')
-			rc = read_dim(&m, &v->h), bit = 2;
-		else if (key_len == 1 && key[0] == 'c')
-			rc = read_dim(&m, &v->c), bit = 4;
-		else if (key_len == 2 && memcmp(key, "px", 2) == 0) {
-			uint32_t px_len;
-			rc = mpk_read_bin(&m, &v->px, &px_len), bit = 8;
-			if (rc == 0 && (seen & 7) == 7 && px_len != (uint64_t)v->w * v->h * v->c)
-				return err_set("field 'img.px' has %u bytes, %ux%ux%u needs %llu", px_len,
-					       v->w, v->h, v->c, (unsigned long long)v->w * v->h * v->c);
-			if (rc == 0 && (seen & 7) != 7)
-				return err_set("field 'img': px comes before w, h and c");
-		} else
-			rc = mpk_skip(&m);
+		int k = 0;
+		while (k < 4 && !(strlen(keys[k]) == key_len && memcmp(keys[k], key, key_len) == 0))
+			k++;
+		if (k < 4 && (seen & 1 << k))
+			return err_set("field 'img': key '%s' appears twice", keys[k]);
+		int rc = k == 0 ? read_dim(&m, &v->w)
+			: k == 1 ? read_dim(&m, &v->h)
+			: k == 2 ? read_dim(&m, &v->c)
+			: k == 3 ? mpk_read_bin(&m, &v->px, &px_len)
+				 : mpk_skip(&m);
 		if (rc < 0)
 			return err_prefix("field 'img.%.*s': ", (int)key_len, key);
-		seen |= bit;
+		seen |= k < 4 ? 1 << k : 0;
 	}
-	if (seen != 15)
-		return err_set("field 'img' lacks %s", !(seen & 1) ? "w" : !(seen & 2) ? "h" : !(seen & 4) ? "c" : "px");
+	for (int k = 0; k < 4; k++)
+		if (!(seen & 1 << k))
+			return err_set("field 'img' lacks %s", keys[k]);
 	if (img_check_dims(v->w, v->h, v->c) < 0)
 		return err_prefix("field 'img': ");
+	/* checked once all of w, h and c are known, whatever their order */
+	if (px_len != (uint64_t)v->w * v->h * v->c)
+		return err_set("field 'img.px' has %u bytes, %ux%ux%u needs %llu", px_len, v->w, v->h,
+			       v->c, (unsigned long long)v->w * v->h * v->c);
 	return 0;
 }
 

@@ -28,6 +28,7 @@ struct rec_reader {
 	int header_read;
 	rec first_record; /* the first map, when the stream has no header */
 	int have_first_record;
+	mpk_scanner scan;          /* how far the map being read has been walked */
 	int segment_open;          /* a header came and its end marker has not */
 	uint64_t segment_records;  /* records since that header */
 };
@@ -57,6 +58,7 @@ rec_reader *rec_reader_open_fd(int fd, const char *name)
 	rd->dctx = ZSTD_createDCtx();
 	rec_init(&rd->header);
 	rec_init(&rd->first_record);
+	mpk_scanner_init(&rd->scan);
 	if (!rd->in || !rd->out || !rd->dctx) {
 		rec_reader_close(rd);
 		err_set("%s: out of memory", name);
@@ -260,60 +262,79 @@ static const char *sniff(const uint8_t *p, size_t n)
 	return NULL;
 }
 
+/* Hands the undecoded msgpack bytes from `p` on back to the input side,
+ * where a zstd frame starts: plain msgpack was followed by a frame. */
+static int back_to_input(rec_reader *rd, const uint8_t *p, size_t left)
+{
+	size_t undecoded = rd->in_len - rd->in_pos;
+	size_t cap = rd->in_cap > left + undecoded ? rd->in_cap : left + undecoded;
+	uint8_t *in = malloc(cap);
+	if (!in)
+		return err_set("out of memory");
+	memcpy(in, p, left);
+	memcpy(in + left, rd->in + rd->in_pos, undecoded);
+	free(rd->in);
+	rd->in = in;
+	rd->in_cap = cap;
+	rd->in_pos = 0;
+	rd->in_len = left + undecoded;
+	rd->out_len = rd->out_pos;
+	rd->mode = MODE_ZSTD;
+	rd->in_frame = 0;
+	return 0;
+}
+
 /* Finds the next complete top-level map: 1 with its bytes, 0 at the end. */
 static int next_map(rec_reader *rd, const uint8_t **map, size_t *len)
 {
 	for (;;) {
 		size_t left = rd->out_len - rd->out_pos;
 		const uint8_t *p = rd->out + rd->out_pos;
-		if (rd->mode == MODE_PLAIN && left > 0 && p[0] == zstd_magic[0]) {
-			/* at a value boundary, a zstd frame may follow plain msgpack */
+		int at_boundary = rd->scan.pos == 0 && rd->scan.pending[0] == 1;
+		/* at a value boundary a zstd frame, or a skippable one, may follow
+		 * plain msgpack; neither starts like a map */
+		if (at_boundary && rd->mode == MODE_PLAIN && left > 0 &&
+		    (p[0] == zstd_magic[0] || (p[0] & 0xf0) == 0x50)) {
 			if (left < 4 && !rd->eof) {
 				if (take_plain(rd) < 0)
 					return -1;
 				continue;
 			}
 			if (left >= 4 && is_zstd_frame_start(p)) {
-				/* hand the undecoded bytes back to the input side */
-				size_t undecoded = rd->in_len - rd->in_pos;
-				uint8_t *in = malloc(left + undecoded + rd->in_cap);
-				if (!in)
-					return err_set("out of memory");
-				memcpy(in, p, left);
-				memcpy(in + left, rd->in + rd->in_pos, undecoded);
-				free(rd->in);
-				rd->in = in;
-				rd->in_pos = 0;
-				rd->in_len = left + undecoded;
-				rd->in_cap += left + undecoded;
-				rd->out_len = rd->out_pos;
-				rd->mode = MODE_ZSTD;
-				rd->in_frame = 0;
+				if (back_to_input(rd, p, left) < 0)
+					return -1;
 				continue;
 			}
 		}
+		uint64_t need = 0;
 		if (left > 0) {
-			const char *what = rd->n_maps == 0 ? sniff(p, left) : NULL;
-			if (what)
-				return err_set("not a maskpipe record stream: this is %s", what);
-			int type = mpk_peek(&(mpk){p, p + left});
-			if (type != MPK_MAP) {
-				return err_set("not a maskpipe record stream: found a msgpack %s where a map "
-					       "must start", mpk_type_name(type));
+			if (at_boundary) {
+				const char *what = rd->n_maps == 0 ? sniff(p, left) : NULL;
+				if (what)
+					return err_set("not a maskpipe record stream: this is %s", what);
+				int type = mpk_peek(&(mpk){p, p + left});
+				if (type != MPK_MAP)
+					return err_set("not a maskpipe record stream: found a msgpack %s "
+						       "where a map must start", mpk_type_name(type));
 			}
-			mpk m = mpk_of(p, left);
-			int rc = mpk_skip(&m);
+			int rc = mpk_scan(&rd->scan, p, left, &need);
 			if (rc == 0) {
 				*map = p;
-				*len = (size_t)(m.p - p);
+				*len = rd->scan.pos;
 				rd->out_pos += *len;
 				rd->n_maps++;
+				mpk_scanner_init(&rd->scan);
 				return 1;
 			}
 			if (rc != MPK_TRUNCATED)
 				return -1;
-			if (left > REC_MAX_BYTES)
-				return err_set("record larger than the %zu MiB limit", REC_MAX_BYTES >> 20);
+			/* a claim past the limit fails now, before anything is buffered */
+			if (need > REC_MAX_BYTES) {
+				char claim[256];
+				snprintf(claim, sizeof claim, "%s", err_msg());
+				return err_set("a record of at least %llu bytes is over the %zu MiB limit (%s)",
+					       (unsigned long long)need, REC_MAX_BYTES >> 20, claim);
+			}
 		}
 		int rc = fill(rd);
 		if (rc < 0)
@@ -321,9 +342,9 @@ static int next_map(rec_reader *rd, const uint8_t **map, size_t *len)
 		if (rc == 0) {
 			if (left == 0)
 				return 0;
-			/* re-run the parse to get the message that says what is cut off */
-			mpk m = mpk_of(p, left);
-			mpk_skip(&m);
+			/* scan again for the message that says what is cut off */
+			mpk_scanner_init(&rd->scan);
+			mpk_scan(&rd->scan, p, left, NULL);
 			return err_prefix("truncated stream: ");
 		}
 	}
@@ -386,8 +407,9 @@ static int read_header(rec_reader *rd)
 		return -1;
 	if (rc == 0) {
 		rec_clear(&rd->header);
-		if (rd->mode == MODE_START)
-			return err_set("%s: empty input, not a record stream", rd->name);
+		if (rd->n_maps == 0)
+			return err_set("%s: empty input (no header, no records): not a record stream",
+				       rd->name);
 	} else if (!is_header_map(&rd->header)) {
 		/* plain records with no header, e.g. written by another program */
 		rec swap = rd->first_record;

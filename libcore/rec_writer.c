@@ -150,10 +150,22 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static int env_int(const char *name, int fallback)
+/* An integer setting from the environment: fallback when unset or empty,
+ * -1 with a message naming the variable when it is not an integer in
+ * [min, max]. */
+static int env_int(const char *name, long fallback, long min, long max, long *value)
 {
-	const char *v = getenv(name);
-	return v && *v ? atoi(v) : fallback;
+	const char *text = getenv(name);
+	if (!text || !*text) {
+		*value = fallback;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	*value = strtol(text, &end, 10);
+	if (errno || *end || *value < min || *value > max)
+		return err_set("%s=%s: want an integer from %ld to %ld", name, text, min, max);
+	return 0;
 }
 
 static void writer_free(rec_writer *w)
@@ -179,14 +191,22 @@ static void writer_free(rec_writer *w)
 	free(w);
 }
 
-/* Worker count: MASKPIPE_ZSTD_THREADS, else the processors, at most 4;
- * plain output needs a single one. */
-static int worker_count(int plain)
+/* Reads MASKPIPE_PLAIN, MASKPIPE_ZSTD_LEVEL and MASKPIPE_ZSTD_THREADS
+ * (default: the processors, at most MAX_WORKERS; plain output needs one). */
+static int read_settings(rec_writer *w)
 {
-	long n = env_int("MASKPIPE_ZSTD_THREADS", (int)sysconf(_SC_NPROCESSORS_ONLN));
-	if (plain || n < 1)
-		return 1;
-	return n > MAX_WORKERS ? MAX_WORKERS : (int)n;
+	long plain, level, threads;
+	long n_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (env_int("MASKPIPE_PLAIN", 0, 0, 1, &plain) < 0 ||
+	    env_int("MASKPIPE_ZSTD_LEVEL", REC_DEFAULT_LEVEL, ZSTD_minCLevel(), ZSTD_maxCLevel(),
+		    &level) < 0 ||
+	    env_int("MASKPIPE_ZSTD_THREADS", n_cpus < MAX_WORKERS ? n_cpus : MAX_WORKERS, 1,
+		    MAX_WORKERS, &threads) < 0)
+		return -1;
+	w->plain = (int)plain;
+	w->level = (int)level;
+	w->n_workers = plain || threads < 1 ? 1 : (int)threads;
+	return 0;
 }
 
 static rec_writer *writer_new(int fd, const char *name)
@@ -201,15 +221,10 @@ static rec_writer *writer_new(int fd, const char *name)
 	pthread_cond_init(&w->changed, NULL);
 	w->fd = fd;
 	w->file.fd = -1;
-	w->plain = env_int("MASKPIPE_PLAIN", 0) != 0;
-	w->level = env_int("MASKPIPE_ZSTD_LEVEL", REC_DEFAULT_LEVEL);
-	if (w->level < ZSTD_minCLevel() || w->level > ZSTD_maxCLevel()) {
-		err_set("MASKPIPE_ZSTD_LEVEL=%d is outside %d..%d", w->level, ZSTD_minCLevel(),
-			ZSTD_maxCLevel());
+	if (read_settings(w) < 0) {
 		writer_free(w);
 		return NULL;
 	}
-	w->n_workers = worker_count(w->plain);
 	w->n_slots = w->n_workers + 1;
 	w->pending_cap = REC_FRAME_BYTES + (REC_FRAME_BYTES >> 2);
 	int ok = (w->pending = malloc(w->pending_cap)) != NULL;

@@ -95,9 +95,10 @@ static void bad_file(decoder *d)
 }
 
 /* Decodes every image of a file; `id` overrides the reader's id. */
-static void decode_file(decoder *d, const char *path, const char *id, int64_t label)
+static void decode_file(decoder *d, const char *path, const imgsrc_opts *opts, const char *id,
+			int64_t label)
 {
-	imgsrc *src = imgsrc_open(path, &d->o->src);
+	imgsrc *src = imgsrc_open(path, opts);
 	if (!src) {
 		bad_file(d);
 		return;
@@ -117,6 +118,9 @@ static void decode_file(decoder *d, const char *path, const char *id, int64_t la
  * cannot be known before reading (a problem is reported when decoding). */
 static int64_t file_image_count(const char *path, const imgsrc_opts *opts)
 {
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return -1; /* a pipe cannot be read twice */
 	imgsrc *src = imgsrc_open(path, opts);
 	int64_t n_images = src ? imgsrc_count(src) : -1;
 	imgsrc_close(src);
@@ -199,7 +203,7 @@ int main(int argc, char **argv)
 		case OPT_LABELS: o.src.labels = optarg; break;
 		case OPT_NAME: o.src.name = optarg; break;
 		case OPT_SKIP_BAD: o.skip_bad = 1; break;
-		case 'o': out_path = optarg; break;
+		case 'o': out_path = cli_output_arg(optarg); break;
 		case 'q': quiet = 1; break;
 		CLI_CASES_COMMON(help);
 		}
@@ -230,7 +234,7 @@ int main(int argc, char **argv)
 	}
 	rec header;
 	rec_init(&header);
-	if (rec_header_make(&header, NULL, argc, argv) < 0)
+	if (rec_header_make(&header, NULL, cli_argc(), cli_argv()) < 0)
 		cli_fail();
 	if (first_dir && first_dir->n_classes)
 		add_classes(&header, first_dir);
@@ -245,7 +249,7 @@ int main(int argc, char **argv)
 		decode_stdin(&d);
 	for (int i = 0; i < n_paths && !done(&d); i++) {
 		if (!dirs[i].files && !is_dir(paths[i])) {
-			decode_file(&d, paths[i], NULL, -1);
+			decode_file(&d, paths[i], &o.src, NULL, -1);
 			continue;
 		}
 		for (size_t f = 0; f < dirs[i].n_files && !done(&d); f++) {
@@ -255,7 +259,9 @@ int main(int argc, char **argv)
 				cli_fail_output(d.w);
 			}
 			/* ids stay unique when several trees share a layout */
-			decode_file(&d, full, n_dirs > 1 ? full : dirs[i].files[f].rel_path,
+			imgsrc_opts by_name = o.src;
+			by_name.format = imgdir_format_of(dirs[i].files[f].rel_path);
+			decode_file(&d, full, &by_name, n_dirs > 1 ? full : dirs[i].files[f].rel_path,
 				    dirs[i].files[f].label);
 			free(full);
 		}

@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 			list = optarg;
 			keep = opt == 'k';
 			break;
-		case 'o': out_path = optarg; break;
+		case 'o': out_path = cli_output_arg(optarg); break;
 		CLI_CASES_COMMON(help);
 		}
 	}

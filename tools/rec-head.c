@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'n': n_keep = cli_int("--records", optarg, 0, INT64_MAX); break;
 		case 's': n_skip = cli_int("--skip", optarg, 0, INT64_MAX); break;
-		case 'o': out_path = optarg; break;
+		case 'o': out_path = cli_output_arg(optarg); break;
 		CLI_CASES_COMMON(help);
 		}
 	}
@@ -41,12 +41,12 @@ int main(int argc, char **argv)
 	cli_open_filter(cli_one_input(argc, argv), out_path, &rd, &w);
 	rec r;
 	rec_init(&r);
-	for (int64_t i = 0; i < n_skip + n_keep; i++) {
-		int rc = rec_reader_next(rd, &r);
-		cli_check_read(rc, w);
-		if (rc == 0)
-			break;
-		if (i >= n_skip)
+	int rc = 1;
+	for (int64_t i = 0; i < n_skip && rc > 0; i++)
+		cli_check_read(rc = rec_reader_next(rd, &r), w);
+	for (int64_t i = 0; i < n_keep && rc > 0; i++) {
+		cli_check_read(rc = rec_reader_next(rd, &r), w);
+		if (rc > 0)
 			cli_put(w, &r);
 	}
 	cli_close_output(w);

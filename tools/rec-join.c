@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 				cli_usage("--missing takes error, drop or keep, not '%s'", optarg);
 			break;
 		case OPT_NO_REPLACE: o.replace = 0; break;
-		case 'o': out_path = optarg; break;
+		case 'o': out_path = cli_output_arg(optarg); break;
 		CLI_CASES_COMMON(help);
 		}
 	}

@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 		case 's': seed = (uint64_t)cli_int("--seed", optarg, 0, INT64_MAX); break;
 		case OPT_START: first_epoch = cli_int("--start", optarg, 0, 1000000); break;
 		case OPT_NO_SHUFFLE: shuffle = 0; break;
-		case 'o': out_path = optarg; break;
+		case 'o': out_path = cli_output_arg(optarg); break;
 		CLI_CASES_COMMON(help);
 		}
 	}
@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 		cli_fail();
 	rec header;
 	rec_init(&header);
-	if (rec_header_make(&header, in_header, argc, argv) < 0 ||
+	if (rec_header_make(&header, in_header, cli_argc(), cli_argv()) < 0 ||
 	    rec_set_int(&header, "epochs", n_epochs) < 0 ||
 	    rec_set_int(&header, "epoch_size", (int64_t)all.n) < 0)
 		cli_fail();

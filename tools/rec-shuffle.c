@@ -31,7 +31,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "s:o:hV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 's': seed = (uint64_t)cli_int("--seed", optarg, 0, INT64_MAX); break;
-		case 'o': out_path = optarg; break;
+		case 'o': out_path = cli_output_arg(optarg); break;
 		CLI_CASES_COMMON(help);
 		}
 	}
