@@ -47,6 +47,20 @@ cp "$T/fx/jpeg/rgb.jpg" "$T/tree3/other/z.jpg"
 fails "two trees with other classes" 1 img-decode "$tree" "$T/tree3"
 says "  names the tree" tree3 class
 
+# a file in a tree is read as its name says: an IDX file named .png is a bad PNG
+mkdir -p "$T/tree4/a"
+cp "$T/fx/idx/mini-images-idx3-ubyte" "$T/tree4/a/evil.png"
+fails "tree: an IDX named .png is not many records" 1 img-decode "$T/tree4"
+says "  names the file" evil.png PNG
+
+# a pipe can be read once only: with --format it works, without it is refused
+ok "pipe with --format" sh -c "cat '$DATA/t10k-images-idx3-ubyte.gz' |
+	img-decode -q -f idx --name fm --labels '$DATA/t10k-labels-idx1-ubyte.gz' /dev/stdin |
+	rec-count | grep -qx 10000"
+fails "pipe without --format" 1 sh -c "cat '$DATA/t10k-images-idx3-ubyte.gz' | img-decode -q /dev/stdin"
+says "  asks for --format" --format
+fails "-o a directory" 2 img-decode -o "$T" "$tree"
+
 # data-set layouts written by the fixture generator
 ok "cifar-10 batch" test "$(img-decode "$T/fx/cifar10/data_batch_1.bin" | rec-count)" -gt 0
 img-decode "$T/fx/cifar100/train.bin" | rec-cat >"$T/c100.json"

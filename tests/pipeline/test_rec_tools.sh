@@ -278,6 +278,8 @@ is "rec-head across a frame boundary" \
 	"$(mp "$T/across.rec" records)" "$(printf '%s\n' "$BIG_RECORDS" | nth_lines 1241 1260)"
 is "rec-head -n more than there are: all of them" "$(rec-head -n 100000 "$T/a.rec" | rec-count)" "$N"
 is "rec-head -s past the end: none" "$(rec-head -s 100000 "$T/a.rec" | rec-count)" 0
+is "rec-head -s 1 -n INT64_MAX: all but one (no overflow)" \
+	"$(rec-head -s 1 -n 9223372036854775807 "$T/a.rec" | rec-count)" "$((N - 1))"
 quiet "rec-head -n 0 exits 0" rec-head -n 0 -o "$T/h0.rec" "$T/a.rec"
 is "rec-head -n 0: a valid stream of 0 records" "$(rec-count "$T/h0.rec")" 0
 is "rec-head -n 0: the header is there" "$(mp "$T/h0.rec" prov | tail -n 1)" \

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -507,6 +508,104 @@ static void cut_at_a_frame_boundary_is_an_error(void)
 	expect_failure(bad, (const char *const[]){"end marker", "counts 2 records but 1 came", NULL});
 }
 
+/* A value fed a byte at a time is found whole exactly when its last byte
+ * arrives, and the walk never restarts. */
+static void scan_resumes_across_pieces(void)
+{
+	rng g;
+	rng_seed(&g, 21, 0);
+	msgpack_sbuffer sb;
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer pk;
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	for (int i = 0; i < 20; i++)
+		pack_random(&pk, &g, 3);
+	mpk whole = mpk_of(sb.data, sb.size);
+	for (int i = 0; i < 20; i++) {
+		const uint8_t *start = whole.p;
+		CHECK_EQ(mpk_skip(&whole), 0);
+		size_t value_len = (size_t)(whole.p - start);
+		mpk_scanner st;
+		mpk_scanner_init(&st);
+		size_t len = 0;
+		int rc;
+		uint64_t need = 0;
+		while ((rc = mpk_scan(&st, start, len, &need)) == MPK_TRUNCATED) {
+			CHECK(need > len && need <= value_len);
+			len = need; /* the least that can complete it */
+		}
+		CHECK_EQ(rc, 0);
+		CHECK_EQ(st.pos, value_len);
+		CHECK_EQ(len, value_len);
+	}
+	msgpack_sbuffer_destroy(&sb);
+}
+
+static void img_map_is_checked_whole(void)
+{
+	rec r;
+	rec_init(&r);
+	img_view v;
+	/* px first, then w, h, c: any order is fine */
+	static const uint8_t any_order[] = {0x84, 0xa2, 'p', 'x', 0xc4, 4, 1, 2, 3, 4, 0xa1, 'w', 2,
+					    0xa1, 'h', 2, 0xa1, 'c', 1};
+	rec_set_raw(&r, "img", any_order, sizeof any_order);
+	CHECK_EQ(rec_get_img(&r, &v), 0);
+	CHECK(v.w == 2 && v.h == 2 && v.c == 1 && v.px[3] == 4);
+	/* w given again after px was checked: refused, not read past px */
+	static const uint8_t twice[] = {0x85, 0xa1, 'w', 2, 0xa1, 'h', 2, 0xa1, 'c', 1, 0xa2, 'p', 'x',
+					0xc4, 4, 1, 2, 3, 4, 0xa1, 'w', 0xcd, 0xff, 0xff};
+	rec_set_raw(&r, "img", twice, sizeof twice);
+	CHECK_EQ(rec_get_img(&r, &v), -1);
+	CHECK(strstr(err_msg(), "'w' appears twice") != NULL);
+	rec_free(&r);
+}
+
+static void frame_kinds_after_plain_msgpack(void)
+{
+	const char *path = tmp_path(0, "plainskip.rec");
+	static const uint8_t plain_then_skippable[] = {
+		0x81, 0xa2, 'i', 'd', 0xa1, 'a',
+		0x50, 0x2a, 0x4d, 0x18, 2, 0, 0, 0, 0xee, 0xee, /* a skippable frame of 2 bytes */
+		0x81, 0xa2, 'i', 'd', 0xa1, 'b'};
+	spill(path, plain_then_skippable, sizeof plain_then_skippable);
+	CHECK_EQ(read_all(path), 0);
+	/* an input of one empty zstd frame holds no maps: not a stream */
+	size_t cap = ZSTD_compressBound(0), len;
+	uint8_t *frame = malloc(cap);
+	len = ZSTD_compress(frame, cap, "", 0, 1);
+	spill(path, frame, len);
+	free(frame);
+	CHECK_EQ(read_all(path), -1);
+	CHECK(strstr(err_msg(), "empty input") != NULL);
+}
+
+static void many_keys_stay_linear(void)
+{
+	/* 50,000 keys: a pairwise duplicate check would take seconds */
+	enum { N_KEYS = 50000 };
+	msgpack_sbuffer sb;
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer pk;
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, N_KEYS);
+	for (int i = 0; i < N_KEYS; i++) {
+		char key[16];
+		int len = snprintf(key, sizeof key, "k%d", i == N_KEYS - 1 ? 7 : i);
+		msgpack_pack_str(&pk, (size_t)len);
+		msgpack_pack_str_body(&pk, key, (size_t)len);
+		msgpack_pack_nil(&pk);
+	}
+	rec r;
+	rec_init(&r);
+	clock_t start = clock();
+	CHECK_EQ(rec_parse(&r, (const uint8_t *)sb.data, sb.size), -1);
+	CHECK(strstr(err_msg(), "'k7' appears twice") != NULL);
+	CHECK((double)(clock() - start) / CLOCKS_PER_SEC < 0.5);
+	rec_free(&r);
+	msgpack_sbuffer_destroy(&sb);
+}
+
 static void stream_without_header_is_records(void)
 {
 	static const uint8_t two[] = {0x81, 0xa2, 'i', 'd', 0xa1, 'a', 0x81, 0xa2, 'i', 'd', 0xa1, 'b'};
@@ -554,6 +653,10 @@ int main(void)
 	RUN(mpk_integers_of_every_width);
 	RUN(corrupt_streams_fail_clearly);
 	RUN(cut_at_a_frame_boundary_is_an_error);
+	RUN(scan_resumes_across_pieces);
+	RUN(img_map_is_checked_whole);
+	RUN(frame_kinds_after_plain_msgpack);
+	RUN(many_keys_stay_linear);
 	RUN(stream_without_header_is_records);
 	RUN(failed_output_leaves_no_file);
 	return check_exit();
