@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "grow.h"
 
 /* Open temporary names, for atomic_cleanup_all() in a signal handler. */
 enum { MAX_OPEN = 64 };
@@ -104,18 +105,10 @@ int atomic_write_file(const char *path, const void *data, size_t len)
 	atomic_file f;
 	if (atomic_open(&f, path) < 0)
 		return -1;
-	const char *p = data;
-	while (len > 0) {
-		ssize_t done = write(f.fd, p, len);
-		if (done < 0 && errno == EINTR)
-			continue;
-		if (done < 0) {
-			err_errno("%s: write error", path);
-			atomic_abort(&f);
-			return -1;
-		}
-		p += done;
-		len -= (size_t)done;
+	if (write_all(f.fd, data, len) < 0) {
+		err_errno("%s: write error", path);
+		atomic_abort(&f);
+		return -1;
 	}
 	return atomic_commit(&f);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "grow.h"
 #include "mpk.h"
 #include "rng.h"
 
@@ -94,14 +95,8 @@ const rec_field *rec_get(const rec *r, const char *key)
 
 static int push_field(rec *r, const char *key, size_t key_len, const uint8_t *val, size_t val_len)
 {
-	if (r->n_fields == r->cap_fields) {
-		size_t cap = r->cap_fields ? 2 * r->cap_fields : 8;
-		rec_field *f = realloc(r->fields, cap * sizeof *f);
-		if (!f)
-			return err_set("out of memory for record fields");
-		r->fields = f;
-		r->cap_fields = cap;
-	}
+	if (grow_array(&r->fields, &r->cap_fields, r->n_fields + 1, sizeof *r->fields) < 0)
+		return -1;
 	rec_field *f = &r->fields[r->n_fields++];
 	f->key = key;
 	f->key_len = (uint32_t)key_len;
@@ -331,6 +326,28 @@ static void pack_key(msgpack_packer *pk, const char *key)
 	msgpack_pack_str_body(pk, key, len);
 }
 
+static void pack_strs(msgpack_packer *pk, char *const *strs, size_t n)
+{
+	msgpack_pack_array(pk, n);
+	for (size_t i = 0; i < n; i++)
+		pack_key(pk, strs[i]);
+}
+
+int rec_set_strs(rec *r, const char *key, char *const *strs, size_t n)
+{
+	pack_strs(rec_pack_begin(r, key), strs, n);
+	return rec_pack_end(r);
+}
+
+int rec_make_image(rec *r, const char *id, int64_t label, int64_t label_coarse, const img *im)
+{
+	rec_clear(r);
+	if (rec_set_str(r, "id", id) < 0 || (label >= 0 && rec_set_int(r, "label", label) < 0) ||
+	    (label_coarse >= 0 && rec_set_int(r, "label_coarse", label_coarse) < 0))
+		return -1;
+	return rec_set_img(r, im);
+}
+
 int rec_set_img(rec *r, const img *im)
 {
 	msgpack_packer *pk = rec_pack_begin(r, "img");
@@ -501,12 +518,7 @@ int rec_header_make(rec *out, const rec *in, int argc, char **argv)
 	msgpack_packer *pk = rec_pack_begin(out, "provenance");
 	msgpack_pack_array(pk, n_old + 1);
 	msgpack_pack_bin_body(pk, old.p, mpk_left(&old)); /* the old items, verbatim */
-	msgpack_pack_array(pk, (size_t)argc);
-	for (int i = 0; i < argc; i++) {
-		size_t len = strlen(argv[i]);
-		msgpack_pack_str(pk, len);
-		msgpack_pack_str_body(pk, argv[i], len);
-	}
+	pack_strs(pk, argv, (size_t)argc);
 	if (rec_pack_end(out) < 0)
 		return -1;
 	for (size_t i = 0; in && i < in->n_fields; i++) {

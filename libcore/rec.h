@@ -83,6 +83,13 @@ int rec_get_int(const rec *r, const char *key, int64_t *v);
 int rec_get_str(const rec *r, const char *key, const char **s, uint32_t *len);
 int rec_get_bin(const rec *r, const char *key, const uint8_t **data, uint32_t *len);
 
+/* Sets `key` to an array of the n strings. */
+int rec_set_strs(rec *r, const char *key, char *const *strs, size_t n);
+
+/* Fills r as img-decode's record of an image: id, label and label_coarse
+ * (each left out when negative) and img. */
+int rec_make_image(rec *r, const char *id, int64_t label, int64_t label_coarse, const img *im);
+
 /* An array of str field as new NUL-terminated strings (free each and the
  * array with rec_free_strs): 0 found, 1 absent, -1 wrong type. */
 int rec_get_strs(const rec *r, const char *key, char ***strs, size_t *n);

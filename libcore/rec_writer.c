@@ -8,6 +8,7 @@
 
 #include "atomic.h"
 #include "err.h"
+#include "grow.h"
 #include "recio.h"
 
 /* Records gather in `pending`. A full frame's worth is handed to a slot;
@@ -57,21 +58,6 @@ struct rec_writer {
 	int header_written;
 	uint64_t records_since_header; /* for the end marker */
 };
-
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t done = write(fd, p, n);
-		if (done < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += done;
-		n -= (size_t)done;
-	}
-	return 0;
-}
 
 /* Compresses a slot into the worker's frame buffer; returns the bytes to
  * write, or NULL with w->worker_msg set (under the lock by the caller). */
@@ -255,11 +241,6 @@ static rec_writer *writer_new(int fd, const char *name)
 		w->n_started++;
 	}
 	return w;
-}
-
-rec_writer *rec_writer_open_fd(int fd, const char *name)
-{
-	return writer_new(fd, name);
 }
 
 rec_writer *rec_writer_open(const char *path)

@@ -48,7 +48,6 @@ const char *rec_reader_name(const rec_reader *rd);
  * REC_DEFAULT_LEVEL); MASKPIPE_PLAIN=1 writes plain msgpack. */
 #define REC_DEFAULT_LEVEL 10
 rec_writer *rec_writer_open(const char *path);
-rec_writer *rec_writer_open_fd(int fd, const char *name);
 
 /* Writes a record or header (r->is_header). 0 or -1. */
 int rec_writer_put(rec_writer *w, const rec *r);

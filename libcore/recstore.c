@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "grow.h"
 #include "rng.h"
 
 void recstore_init(recstore *s)
@@ -18,26 +19,11 @@ void recstore_free(recstore *s)
 	memset(s, 0, sizeof *s);
 }
 
-static int grow(void **buf, size_t *cap, size_t need, size_t item_size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t new_cap = *cap ? *cap : 1024;
-	while (new_cap < need)
-		new_cap *= 2;
-	void *grown = realloc(*buf, new_cap * item_size);
-	if (!grown)
-		return err_set("out of memory holding records (%zu bytes)", new_cap * item_size);
-	*buf = grown;
-	*cap = new_cap;
-	return 0;
-}
-
 int recstore_add(recstore *s, const rec *r)
 {
 	size_t size = rec_encoded_size(r);
-	if (grow((void **)&s->bytes, &s->cap, s->len + size, 1) < 0 ||
-	    grow((void **)&s->offsets, &s->cap_offsets, s->n + 2, sizeof *s->offsets) < 0)
+	if (grow_array(&s->bytes, &s->cap, s->len + size, 1) < 0 ||
+	    grow_array(&s->offsets, &s->cap_offsets, s->n + 2, sizeof *s->offsets) < 0)
 		return -1;
 	rec_encode(r, s->bytes + s->len);
 	s->offsets[s->n] = s->len;

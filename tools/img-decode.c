@@ -71,16 +71,12 @@ static void emit(decoder *d, const char *id, int64_t label, int64_t label_coarse
 {
 	if (d->seen++ < d->o->offset)
 		return;
-	rec *r = &d->r;
-	rec_clear(r);
-	if (img_convert(&d->im, d->o->channels) < 0 || rec_set_str(r, "id", id) < 0 ||
-	    (label >= 0 && rec_set_int(r, "label", label) < 0) ||
-	    (label_coarse >= 0 && rec_set_int(r, "label_coarse", label_coarse) < 0) ||
-	    rec_set_img(r, &d->im) < 0) {
+	if (img_convert(&d->im, d->o->channels) < 0 ||
+	    rec_make_image(&d->r, id, label, label_coarse, &d->im) < 0) {
 		err_prefix("%s: ", id);
 		cli_fail_output(d->w);
 	}
-	cli_put(d->w, r);
+	cli_put(d->w, &d->r);
 	d->written++;
 	progress_add(&d->prog, 1);
 }
@@ -140,19 +136,6 @@ static int check_same_classes(const imgdir *a, const imgdir *b, const char *b_pa
 	for (size_t i = 0; same && i < a->n_classes; i++)
 		same = strcmp(a->classes[i], b->classes[i]) == 0;
 	return same ? 0 : err_set("%s: its class directories differ from the first directory's", b_path);
-}
-
-static void add_classes(rec *header, const imgdir *d)
-{
-	msgpack_packer *pk = rec_pack_begin(header, "classes");
-	msgpack_pack_array(pk, d->n_classes);
-	for (size_t i = 0; i < d->n_classes; i++) {
-		size_t len = strlen(d->classes[i]);
-		msgpack_pack_str(pk, len);
-		msgpack_pack_str_body(pk, d->classes[i], len);
-	}
-	if (rec_pack_end(header) < 0)
-		cli_fail();
 }
 
 static void decode_stdin(decoder *d)
@@ -236,8 +219,9 @@ int main(int argc, char **argv)
 	rec_init(&header);
 	if (rec_header_make(&header, NULL, cli_argc(), cli_argv()) < 0)
 		cli_fail();
-	if (first_dir && first_dir->n_classes)
-		add_classes(&header, first_dir);
+	if (first_dir && first_dir->n_classes &&
+	    rec_set_strs(&header, "classes", first_dir->classes, first_dir->n_classes) < 0)
+		cli_fail();
 
 	decoder d = {.o = &o};
 	rec_init(&d.r);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "grow.h"
 #include "rec_json.h"
 
 static const char help[] =
@@ -31,17 +32,11 @@ static int out_is_tty;
 
 static void write_out(void)
 {
-	for (size_t done = 0; done < out.len;) {
-		ssize_t n_written = write(STDOUT_FILENO, out.data + done, out.len - done);
-		if (n_written < 0 && errno == EINTR)
-			continue;
-		if (n_written < 0 && errno == EPIPE) /* `rec-cat | head`: the reader has all it wants */
+	if (write_all(STDOUT_FILENO, out.data, out.len) < 0) {
+		if (errno == EPIPE) /* `rec-cat | head`: the reader has all it wants */
 			exit(0);
-		if (n_written < 0) {
-			err_errno("standard output");
-			cli_fail();
-		}
-		done += (size_t)n_written;
+		err_errno("standard output");
+		cli_fail();
 	}
 	out.len = 0;
 }

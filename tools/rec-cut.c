@@ -1,9 +1,8 @@
 /* rec-cut: keeps or drops fields of every record. */
 #include <getopt.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
+#include "fields.h"
 
 static const char help[] =
 	"Usage: rec-cut (-k LIST | -d LIST) [OPTION]... [FILE]\n"
@@ -18,33 +17,6 @@ static const char help[] =
 	"  -V, --version     show the version and exit\n"
 	"\n"
 	"Fields a record lacks are ignored. See rec-cut(1) and maskpipe-rec(5).\n";
-
-/* Splits a comma list in place; returns the number of names. */
-static size_t split_list(char *list, char ***names)
-{
-	size_t n = 1;
-	for (char *p = list; *p; p++)
-		n += *p == ',';
-	*names = calloc(n, sizeof **names);
-	if (!*names) {
-		err_set("out of memory");
-		cli_fail();
-	}
-	size_t i = 0;
-	for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		(*names)[i++] = tok;
-	if (i == 0)
-		cli_usage("the field list is empty");
-	return i;
-}
-
-static int listed(const rec_field *f, char **names, size_t n_names)
-{
-	for (size_t i = 0; i < n_names; i++)
-		if (strlen(names[i]) == f->key_len && memcmp(names[i], f->key, f->key_len) == 0)
-			return 1;
-	return 0;
-}
 
 int main(int argc, char **argv)
 {
@@ -74,13 +46,9 @@ int main(int argc, char **argv)
 	}
 	if (!list)
 		cli_usage("give --keep LIST or --drop LIST");
-	char **names;
-	char *list_copy = strdup(list); /* argv stays whole for the provenance */
-	if (!list_copy) {
-		err_set("out of memory");
-		cli_fail();
-	}
-	size_t n_names = split_list(list_copy, &names);
+	fieldlist names;
+	if (fieldlist_parse(&names, list) < 0)
+		cli_usage("%s", err_msg());
 
 	rec_reader *rd;
 	rec_writer *w;
@@ -89,18 +57,13 @@ int main(int argc, char **argv)
 	rec_init(&r);
 	int rc;
 	while ((rc = rec_reader_next(rd, &r)) > 0) {
-		size_t kept = 0;
-		for (size_t i = 0; i < r.n_fields; i++)
-			if (listed(&r.fields[i], names, n_names) == keep)
-				r.fields[kept++] = r.fields[i];
-		r.n_fields = kept;
+		rec_select(&r, &names, keep);
 		cli_put(w, &r);
 	}
 	cli_check_read(rc, w);
 	cli_close_output(w);
 	rec_free(&r);
 	rec_reader_close(rd);
-	free(names);
-	free(list_copy);
+	fieldlist_free(&names);
 	return 0;
 }

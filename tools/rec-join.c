@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fields.h"
 #include "idindex.h"
 
 static const char help[] =
@@ -27,25 +28,10 @@ static const char help[] =
 enum missing { MISSING_ERROR, MISSING_DROP, MISSING_KEEP };
 
 typedef struct join_opts {
-	char *fields; /* comma-separated, or NULL for all */
+	fieldlist fields; /* the cache fields to take; none listed: all */
 	enum missing missing;
 	int replace;
 } join_opts;
-
-static int wanted(const join_opts *o, const rec_field *f)
-{
-	if (f->key_len == 2 && memcmp(f->key, "id", 2) == 0)
-		return 0;
-	if (!o->fields)
-		return 1;
-	for (const char *p = o->fields; *p;) {
-		size_t len = strcspn(p, ",");
-		if (len == f->key_len && memcmp(p, f->key, len) == 0)
-			return 1;
-		p += len + (p[len] == ',');
-	}
-	return 0;
-}
 
 int main(int argc, char **argv)
 {
@@ -57,16 +43,16 @@ int main(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		CLI_OPTIONS_COMMON,
 	};
-	join_opts o = {NULL, MISSING_ERROR, 1};
+	join_opts o = {{0}, MISSING_ERROR, 1};
 	const char *out_path = NULL;
 	int opt;
 	cli_init(argc, argv);
 	while ((opt = getopt_long(argc, argv, "f:m:o:hV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
-			if (!*optarg || strspn(optarg, ",") == strlen(optarg))
-				cli_usage("--fields wants at least one field name");
-			o.fields = optarg;
+			fieldlist_free(&o.fields);
+			if (fieldlist_parse(&o.fields, optarg) < 0)
+				cli_usage("--fields: %s", err_msg());
 			break;
 		case 'm':
 			if (strcmp(optarg, "error") == 0)
@@ -130,15 +116,8 @@ int main(int argc, char **argv)
 			}
 		} else {
 			cli_check_read(recstore_get(&cache, (size_t)match, &extra), w);
-			for (size_t i = 0; i < extra.n_fields; i++) {
-				const rec_field *f = &extra.fields[i];
-				if (!wanted(&o, f))
-					continue;
-				if (!o.replace && rec_get_n(&r, f->key, f->key_len))
-					continue;
-				if (rec_set_field(&r, f) < 0)
-					cli_fail_output(w);
-			}
+			if (rec_merge(&r, &extra, o.fields.n_names ? &o.fields : NULL, o.replace) < 0)
+				cli_fail_output(w);
 		}
 		cli_put(w, &r);
 	}
@@ -147,6 +126,7 @@ int main(int argc, char **argv)
 	rec_free(&r);
 	rec_free(&extra);
 	idindex_free(&index);
+	fieldlist_free(&o.fields);
 	recstore_free(&cache);
 	rec_reader_close(rd);
 	return 0;

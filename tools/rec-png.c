@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "grow.h"
 #include "mkdirs.h"
+#include "rec_path.h"
 #include "png_codec.h"
 
 static const char help[] =
@@ -36,9 +38,6 @@ static const char help[] =
  * grid against dark backgrounds (Fashion-MNIST) and light ones alike. */
 enum { SHEET_BACKGROUND = 128 };
 
-/* Ids are cut to this many bytes in file names, well below NAME_MAX. */
-enum { NAME_ID_MAX = 200 };
-
 typedef struct options {
 	const char *dir, *sheet_path;
 	uint32_t scale, cols; /* cols 0: square grid */
@@ -49,66 +48,22 @@ typedef struct options {
 	size_t n_classes;
 } options;
 
-/* Appends s with characters other than [A-Za-z0-9._-] mapped to '_', so
- * an id or class name cannot climb out of the directory; at most max bytes,
- * and never "." or ".." alone. Returns the new length. */
-static size_t append_safe(char *dst, size_t len, const char *s, size_t s_len, size_t max)
-{
-	size_t start = len;
-	for (size_t i = 0; i < s_len && i < max; i++) {
-		char ch = s[i];
-		int keep = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-			   (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
-		dst[len++] = keep ? ch : '_';
-	}
-	if (strspn(dst + start, ".") == len - start)
-		memset(dst + start, '_', len - start);
-	return len;
-}
-
-/* The class directory of a record for --by-label: the header's class
- * name when there is one, else the label zero-padded so that the sorted
- * directory names keep the label order; "" for a record without label. */
-static size_t class_dir(char *dst, const rec *r, const options *opt)
-{
-	int64_t label;
-	if (!opt->by_label || rec_get_int(r, "label", &label) != 0 || label < 0)
-		return 0;
-	if ((uint64_t)label < opt->n_classes) {
-		const char *name = opt->classes[label];
-		size_t len = append_safe(dst, 0, name, strlen(name), NAME_ID_MAX);
-		dst[len] = '\0';
-		return len;
-	}
-	return (size_t)snprintf(dst, NAME_ID_MAX, "%04lld", (long long)label);
-}
-
-/* DIR[/CLASS]/000017_fashion-mnist_train_17.png: the index sorts the files
- * in stream order, the id says which image it is. Creates DIR/CLASS. */
+/* The record's file, its class directory made first under --by-label. */
 static char *file_name(const rec *r, const options *opt)
 {
-	size_t cap = strlen(opt->dir) + 2 * NAME_ID_MAX + 40;
-	char *name = malloc(cap), class_name[NAME_ID_MAX + 1];
-	if (!name) {
-		err_set("out of memory");
-		return NULL;
+	char class_dir[REC_PATH_PART_MAX + 1] = "";
+	if (opt->by_label && rec_class_dir(class_dir, r, opt->classes, opt->n_classes) > 0) {
+		char *dir;
+		if (asprintf(&dir, "%s/%s", opt->dir, class_dir) < 0) {
+			err_set("out of memory");
+			return NULL;
+		}
+		int rc = mkdirs(dir);
+		free(dir);
+		if (rc < 0)
+			return NULL;
 	}
-	size_t class_len = class_dir(class_name, r, opt);
-	size_t len = (size_t)snprintf(name, cap, "%s%s%.*s", opt->dir, class_len ? "/" : "",
-				      (int)class_len, class_name);
-	if (class_len && mkdirs(name) < 0) {
-		free(name);
-		return NULL;
-	}
-	len += (size_t)snprintf(name + len, cap - len, "/%06llu", (unsigned long long)r->index);
-	const char *id;
-	uint32_t id_len;
-	if (rec_get_str(r, "id", &id, &id_len) == 0 && id_len > 0) {
-		name[len++] = '_';
-		len = append_safe(name, len, id, id_len, NAME_ID_MAX);
-	}
-	memcpy(name + len, ".png", 5);
-	return name;
+	return rec_png_path(r, opt->dir, class_dir);
 }
 
 static int write_png(const char *path, const img *im, const options *opt)
@@ -141,14 +96,8 @@ typedef struct tiles {
 
 static int tiles_add(tiles *t, const img_view *view)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 64;
-		img *items = realloc(t->items, cap * sizeof *items);
-		if (!items)
-			return err_set("out of memory for %zu sheet images", cap);
-		t->items = items;
-		t->cap = cap;
-	}
+	if (grow_array(&t->items, &t->cap, t->n + 1, sizeof *t->items) < 0)
+		return -1;
 	img *copy = &t->items[t->n];
 	*copy = (img){0};
 	if (img_alloc(copy, view->w, view->h, view->c) < 0)

@@ -1,12 +1,19 @@
 /* libcore beyond the stream itself: the in-memory record store and its id
  * index, contact sheets, atomic files, directory creation, ImageFolder
  * listing, and string-array fields. */
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "atomic.h"
+#include "fields.h"
+#include "grow.h"
+#include "rec_path.h"
+#include "rng.h"
 #include "check.h"
 #include "err.h"
 #include "idindex.h"
@@ -234,6 +241,166 @@ static void string_arrays(void)
 	rec_free(&r);
 }
 
+/* A pass writes each record once, in rng_permutation's order for
+ * (seed, epoch), with the epoch field when asked. */
+static void passes_follow_the_permutation(void)
+{
+	recstore s;
+	recstore_init(&s);
+	fill_store(&s, 50, NULL);
+	const char *path = path_in_tmp("pass.rec");
+	rec_writer *w = rec_writer_open(path);
+	CHECK_EQ(recstore_write_pass(&s, w, 11, 3, 1, 1), 0);
+	CHECK_EQ(recstore_write_pass(&s, w, 11, 4, 0, 0), 0);
+	CHECK_EQ(rec_writer_close(w), 0);
+	uint32_t order[50];
+	rng_permutation(order, 50, 11, 3);
+	rec_reader *rd = rec_reader_open(path);
+	rec r;
+	rec_init(&r);
+	for (int i = 0; i < 100; i++) {
+		CHECK_EQ(rec_reader_next(rd, &r), 1);
+		char want[32];
+		snprintf(want, sizeof want, "x:%u", i < 50 ? order[i] : (unsigned)(i - 50));
+		const char *id;
+		uint32_t id_len;
+		int64_t epoch = -1;
+		CHECK(rec_get_str(&r, "id", &id, &id_len) == 0 && id_len == strlen(want) &&
+		      memcmp(id, want, id_len) == 0);
+		CHECK_EQ(rec_get_int(&r, "epoch", &epoch), i < 50 ? 0 : 1);
+		if (i < 50)
+			CHECK_EQ(epoch, 3);
+	}
+	CHECK_EQ(rec_reader_next(rd, &r), 0);
+	rec_free(&r);
+	rec_reader_close(rd);
+	recstore_free(&s);
+}
+
+static void copies_descriptions_and_typed_fields(void)
+{
+	rec a, b;
+	rec_init(&a);
+	rec_init(&b);
+	rec_set_str(&a, "id", "train:7");
+	rec_set_bin(&a, "mask", "\x0f\xf0", 2);
+	a.index = 7;
+	CHECK_EQ(rec_copy(&b, &a), 0);
+	CHECK_EQ(b.index, 7);
+	char what[64];
+	CHECK_STR(rec_describe(&b, what, sizeof what), "record 7 (id 'train:7')");
+	rec_del(&b, "id");
+	CHECK_STR(rec_describe(&b, what, sizeof what), "record 7");
+	const uint8_t *bits;
+	uint32_t n_bytes;
+	CHECK(rec_get_bin(&b, "mask", &bits, &n_bytes) == 0 && n_bytes == 2 && bits[1] == 0xf0);
+	CHECK_EQ(rec_get_bin(&b, "none", &bits, &n_bytes), 1);
+	CHECK_EQ(rec_get_bin(&a, "id", &bits, &n_bytes), -1);
+	CHECK(strstr(err_msg(), "field 'id': expected bin, found str") != NULL);
+	char *names[] = {"a", "bb"};
+	CHECK_EQ(rec_set_strs(&a, "classes", names, 2), 0);
+	char **back;
+	size_t n_back;
+	CHECK(rec_get_strs(&a, "classes", &back, &n_back) == 0 && n_back == 2);
+	CHECK_STR(back[1], "bb");
+	rec_free_strs(back, n_back);
+	uint8_t px[6] = {1, 2, 3, 4, 5, 6};
+	img im = {3, 2, 1, px};
+	CHECK_EQ(rec_make_image(&a, "x", 4, -1, &im), 0);
+	int64_t label;
+	CHECK(rec_get_int(&a, "label", &label) == 0 && label == 4);
+	CHECK(rec_get(&a, "label_coarse") == NULL && rec_get(&a, "mask") == NULL);
+	rec_free(&a);
+	rec_free(&b);
+}
+
+static void field_lists_select_and_merge(void)
+{
+	fieldlist fl;
+	CHECK_EQ(fieldlist_parse(&fl, ",,"), -1);
+	CHECK_EQ(fieldlist_parse(&fl, "id,,img"), 0);
+	CHECK_EQ(fl.n_names, 2);
+	CHECK(fieldlist_has(&fl, "img", 3) && !fieldlist_has(&fl, "im", 2));
+	rec r, cache;
+	rec_init(&r);
+	rec_init(&cache);
+	rec_set_str(&r, "id", "a");
+	rec_set_int(&r, "label", 1);
+	rec_set_int(&r, "img", 2);
+	rec_select(&r, &fl, 0);
+	CHECK(r.n_fields == 1 && rec_get(&r, "label"));
+	rec_set_str(&r, "id", "a");
+	rec_set_str(&cache, "id", "other");
+	rec_set_int(&cache, "label", 9);
+	rec_set_int(&cache, "boxes", 5);
+	CHECK_EQ(rec_merge(&r, &cache, NULL, 0), 0); /* no replace: label stays */
+	int64_t v;
+	CHECK(rec_get_int(&r, "label", &v) == 0 && v == 1);
+	CHECK(rec_get_int(&r, "boxes", &v) == 0 && v == 5);
+	const char *id;
+	uint32_t id_len;
+	CHECK(rec_get_str(&r, "id", &id, &id_len) == 0 && id[0] == 'a'); /* never the cache's id */
+	CHECK_EQ(rec_merge(&r, &cache, NULL, 1), 0);
+	CHECK(rec_get_int(&r, "label", &v) == 0 && v == 9);
+	CHECK(r.fields[0].key_len == 5 && memcmp(r.fields[0].key, "label", 5) == 0); /* in place */
+	fieldlist_free(&fl);
+	rec_free(&r);
+	rec_free(&cache);
+}
+
+static void png_paths_are_safe(void)
+{
+	char buf[REC_PATH_PART_MAX + 1];
+	size_t len = path_append_safe(buf, 0, "../a b/c", 8, REC_PATH_PART_MAX);
+	buf[len] = 0;
+	CHECK_STR(buf, ".._a_b_c");
+	len = path_append_safe(buf, 0, "..", 2, REC_PATH_PART_MAX);
+	buf[len] = 0;
+	CHECK_STR(buf, "__");
+	rec r;
+	rec_init(&r);
+	rec_set_str(&r, "id", "fashion-mnist:train:17");
+	rec_set_int(&r, "label", 3);
+	r.index = 17;
+	char *classes[] = {"a", "b", "c", "../shirt"};
+	CHECK_EQ(rec_class_dir(buf, &r, classes, 4), 8);
+	CHECK_STR(buf, ".._shirt");
+	CHECK_EQ(rec_class_dir(buf, &r, classes, 2), 4);
+	CHECK_STR(buf, "0003");
+	char *path = rec_png_path(&r, "out", "0003");
+	CHECK_STR(path, "out/0003/000017_fashion-mnist_train_17.png");
+	free(path);
+	rec_del(&r, "id");
+	path = rec_png_path(&r, "out", NULL);
+	CHECK_STR(path, "out/000017.png");
+	free(path);
+	rec_free(&r);
+}
+
+static void arrays_grow_and_writes_complete(void)
+{
+	int *items = NULL;
+	size_t cap = 0;
+	CHECK_EQ(grow_array(&items, &cap, 1000, sizeof *items), 0);
+	CHECK(cap >= 1000);
+	items[999] = 5;
+	size_t cap_before = cap;
+	CHECK_EQ(grow_array(&items, &cap, 10, sizeof *items), 0);
+	CHECK_EQ(cap, cap_before);
+	CHECK_EQ(grow_array(&items, &cap, SIZE_MAX / 2, sizeof *items), -1);
+	free(items);
+	int fds[2];
+	CHECK_EQ(pipe(fds), 0);
+	CHECK_EQ(write_all(fds[1], "abc", 3), 0);
+	char got[4] = {0};
+	CHECK(read(fds[0], got, 3) == 3 && strcmp(got, "abc") == 0);
+	close(fds[0]);
+	signal(SIGPIPE, SIG_IGN);
+	CHECK_EQ(write_all(fds[1], "abc", 3), -1); /* the reader is gone */
+	CHECK_EQ(errno, EPIPE);
+	close(fds[1]);
+}
+
 int main(void)
 {
 	RUN(store_gives_back_each_record);
@@ -245,5 +412,10 @@ int main(void)
 	RUN(mkdirs_makes_parents);
 	RUN(imagefolder_listing);
 	RUN(string_arrays);
+	RUN(passes_follow_the_permutation);
+	RUN(copies_descriptions_and_typed_fields);
+	RUN(field_lists_select_and_merge);
+	RUN(png_paths_are_safe);
+	RUN(arrays_grow_and_writes_complete);
 	return check_exit();
 }
