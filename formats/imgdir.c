@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "err.h"
+#include "grow.h"
 
 /* Links could make a cycle; no real data set nests this deep. */
 enum { MAX_DEPTH = 32 };
@@ -29,14 +30,8 @@ const char *imgdir_format_of(const char *name)
 
 static int push(void **items, size_t *n, size_t *cap, size_t item_size, const void *item)
 {
-	if (*n == *cap) {
-		size_t new_cap = *cap ? 2 * *cap : 64;
-		void *grown = realloc(*items, new_cap * item_size);
-		if (!grown)
-			return err_set("out of memory listing files");
-		*items = grown;
-		*cap = new_cap;
-	}
+	if (grow_array(items, cap, *n + 1, item_size) < 0)
+		return -1;
 	memcpy((char *)*items + *n * item_size, item, item_size);
 	(*n)++;
 	return 0;

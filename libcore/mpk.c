@@ -190,26 +190,33 @@ static int expect(mpk *m, int want, head *h)
 	return 0;
 }
 
-int mpk_read_map(mpk *m, uint32_t *n_pairs)
+/* Moves past a map's or array's head; n_children counts a map's keys and
+ * values both. */
+static int read_container(mpk *m, int type, uint64_t *n_children)
 {
 	head h;
-	int rc = expect(m, MPK_MAP, &h);
+	int rc = expect(m, type, &h);
 	if (rc < 0)
 		return rc;
 	m->p += h.head_len;
-	*n_pairs = (uint32_t)(h.n_children / 2);
+	*n_children = h.n_children;
 	return 0;
+}
+
+int mpk_read_map(mpk *m, uint32_t *n_pairs)
+{
+	uint64_t n_children;
+	int rc = read_container(m, MPK_MAP, &n_children);
+	*n_pairs = rc < 0 ? 0 : (uint32_t)(n_children / 2);
+	return rc;
 }
 
 int mpk_read_array(mpk *m, uint32_t *n_items)
 {
-	head h;
-	int rc = expect(m, MPK_ARRAY, &h);
-	if (rc < 0)
-		return rc;
-	m->p += h.head_len;
-	*n_items = (uint32_t)h.n_children;
-	return 0;
+	uint64_t n_children;
+	int rc = read_container(m, MPK_ARRAY, &n_children);
+	*n_items = rc < 0 ? 0 : (uint32_t)n_children;
+	return rc;
 }
 
 static int read_bytes(mpk *m, int type, const uint8_t **data, uint32_t *len)
