@@ -29,6 +29,7 @@ row() { printf '%-58s %10s %10s %8s\n' "$@"; }
 decode_to_file() { img-decode -q "$train" -o "$work/train.rec"; }
 first_record() { img-decode -q "$train" | rec-head -n 1; }
 tree_to_json() { img-decode -q "$work/tree" | rec-cut -k id,label | rec-cat; }
+read_tree() { find "$work/tree" -name '*.png' -exec cat {} +; }
 
 echo "maskpipe bench, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
 row "figure" "seconds" "reference" "ratio"
@@ -47,5 +48,5 @@ row "stream bytes (ref: the .gz IDX file)" "$size_rec" "$size_gz" "$(ratio "$siz
 img-decode -q --limit 1000 "$data/t10k-images-idx3-ubyte.gz" | rec-png --by-label -o "$work/tree"
 n_json=$(tree_to_json | wc -l)
 t_tree=$(secs tree_to_json)
-t_tree_ref=$(secs find "$work/tree" -name '*.png')
-row "1,000-PNG ImageFolder | rec-cut | rec-cat ($n_json lines) (ref: find)" "$t_tree" "$t_tree_ref" "$(ratio "$t_tree" "$t_tree_ref")"
+t_tree_ref=$(secs read_tree)
+row "1,000-PNG tree | rec-cut | rec-cat ($n_json lines) (ref: find|cat)" "$t_tree" "$t_tree_ref" "$(ratio "$t_tree" "$t_tree_ref")"
