@@ -281,6 +281,25 @@ int mpk_read_int(mpk *m, int64_t *v)
 	return 0;
 }
 
+int mpk_read_uint(mpk *m, uint64_t *v)
+{
+	if (mpk_left(m) >= 9 && *m->p == 0xcf) { /* the one form mpk_read_int may refuse */
+		*v = load_be(m->p + 1, 8);
+		m->p += 9;
+		return 0;
+	}
+	mpk probe = *m;
+	int64_t i;
+	int rc = mpk_read_int(&probe, &i);
+	if (rc < 0)
+		return rc;
+	if (i < 0)
+		return err_set("integer %lld is negative", (long long)i);
+	*m = probe;
+	*v = (uint64_t)i;
+	return 0;
+}
+
 int mpk_read_float(mpk *m, double *v)
 {
 	if (mpk_peek(m) == MPK_INT) {

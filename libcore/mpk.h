@@ -65,6 +65,12 @@ typedef struct mpk_scanner {
 
 void mpk_scanner_init(mpk_scanner *st);
 
+/* 1 if nothing of the value has been walked yet. */
+static inline int mpk_scanner_at_start(const mpk_scanner *st)
+{
+	return st->pos == 0 && st->depth == 0 && st->pending[0] == 1;
+}
+
 /* 0 when the value is whole (it ends at st->pos); MPK_TRUNCATED when more
  * bytes are needed, *need (if not NULL) then being the least total length
  * buf must reach, from the lengths the value claims; -1 on invalid data. */
@@ -77,6 +83,7 @@ int mpk_read_array(mpk *m, uint32_t *n_items);
 int mpk_read_str(mpk *m, const char **s, uint32_t *len);
 int mpk_read_bin(mpk *m, const uint8_t **data, uint32_t *len);
 int mpk_read_int(mpk *m, int64_t *v);   /* rejects uints above INT64_MAX */
+int mpk_read_uint(mpk *m, uint64_t *v); /* rejects negative integers */
 int mpk_read_float(mpk *m, double *v);  /* float32, float64, or an integer */
 int mpk_read_bool(mpk *m, int *v);
 int mpk_read_nil(mpk *m);

@@ -131,16 +131,6 @@ int rec_set_field(rec *r, const rec_field *f)
 	return set_raw(r, f->key, f->key_len, f->val, f->val_len);
 }
 
-int rec_del(rec *r, const char *key)
-{
-	int i = find(r, key, strlen(key));
-	if (i < 0)
-		return 0;
-	memmove(&r->fields[i], &r->fields[i + 1], (r->n_fields - i - 1) * sizeof *r->fields);
-	r->n_fields--;
-	return 1;
-}
-
 static int same_key(const rec_field *a, const rec_field *b)
 {
 	return a->key_len == b->key_len && memcmp(a->key, b->key, a->key_len) == 0;
@@ -261,20 +251,6 @@ void rec_encode(const rec *r, uint8_t *out)
 		memcpy(out, f->val, f->val_len);
 		out += f->val_len;
 	}
-}
-
-int rec_copy(rec *dst, const rec *src)
-{
-	size_t len = rec_encoded_size(src);
-	uint8_t *buf = malloc(len ? len : 1);
-	if (!buf)
-		return err_set("out of memory copying a record");
-	rec_encode(src, buf);
-	int rc = rec_parse(dst, buf, len);
-	free(buf);
-	dst->is_header = src->is_header;
-	dst->index = src->index;
-	return rc;
 }
 
 msgpack_packer *rec_pack_begin(rec *r, const char *key)

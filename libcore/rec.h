@@ -40,8 +40,6 @@ void rec_init(rec *r);
 void rec_free(rec *r);
 /* Empties the record, keeping its memory for the next one. */
 void rec_clear(rec *r);
-/* dst becomes a deep copy of src. */
-int rec_copy(rec *dst, const rec *src);
 
 /* Fills r from one msgpack map (copied): keys must be strings and unique. */
 int rec_parse(rec *r, const uint8_t *map, size_t len);
@@ -60,8 +58,6 @@ int rec_set_raw(rec *r, const char *key, const void *val, size_t val_len);
 /* Adds or replaces a field with a copy of another record's field. */
 int rec_set_field(rec *r, const rec_field *f);
 
-/* Removes a field; returns 1 if it was there. */
-int rec_del(rec *r, const char *key);
 
 /* Packs a new value for `key` with msgpack-c:
  *   msgpack_packer *pk = rec_pack_begin(r, "boxes");

@@ -379,13 +379,11 @@ static int put_value(json_buf *b, mpk *m, enum kind kind, int flags, int depth);
 
 static int put_int(json_buf *b, mpk *m)
 {
-	if (mpk_left(m) >= 9 && m->p[0] == 0xcf && m->p[1] >= 0x80) {
-		/* a uint64 above INT64_MAX, which mpk_read_int refuses */
-		uint64_t v = 0;
-		for (int i = 1; i <= 8; i++)
-			v = v << 8 | m->p[i];
-		m->p += 9;
-		put_u64(b, v);
+	mpk probe = *m;
+	uint64_t u;
+	if (mpk_read_uint(&probe, &u) == 0) { /* up to UINT64_MAX */
+		*m = probe;
+		put_u64(b, u);
 		return 0;
 	}
 	int64_t v;

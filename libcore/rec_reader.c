@@ -24,10 +24,9 @@ struct rec_reader {
 	int eof;
 	uint64_t n_records;
 	uint64_t n_maps; /* top-level maps read, headers included */
+	size_t last_map_len; /* bytes of the map read last, to unread it */
 	rec header;
 	int header_read;
-	rec first_record; /* the first map, when the stream has no header */
-	int have_first_record;
 	mpk_scanner scan;          /* how far the map being read has been walked */
 	int segment_open;          /* a header came and its end marker has not */
 	uint64_t segment_records;  /* records since that header */
@@ -35,11 +34,18 @@ struct rec_reader {
 
 static const uint8_t zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
 
+/* The first byte of a zstd frame, or of a skippable frame (magic
+ * 0x184D2A50..5F, little-endian); neither can start a msgpack map. */
+static int may_start_frame(uint8_t first)
+{
+	return first == zstd_magic[0] || (first & 0xf0) == 0x50;
+}
+
 static int is_zstd_frame_start(const uint8_t *p)
 {
-	/* a zstd frame, or a skippable frame (magic 0x184D2A50..5F, little-endian) */
 	return memcmp(p, zstd_magic, 4) == 0 ||
-	       ((p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18);
+	       (may_start_frame(p[0]) && p[0] != zstd_magic[0] && p[1] == 0x2a && p[2] == 0x4d &&
+		p[3] == 0x18);
 }
 
 rec_reader *rec_reader_open_fd(int fd, const char *name)
@@ -57,7 +63,6 @@ rec_reader *rec_reader_open_fd(int fd, const char *name)
 	rd->out = malloc(rd->out_cap);
 	rd->dctx = ZSTD_createDCtx();
 	rec_init(&rd->header);
-	rec_init(&rd->first_record);
 	mpk_scanner_init(&rd->scan);
 	if (!rd->in || !rd->out || !rd->dctx) {
 		rec_reader_close(rd);
@@ -92,7 +97,6 @@ void rec_reader_close(rec_reader *rd)
 		close(rd->fd);
 	ZSTD_freeDCtx(rd->dctx);
 	rec_free(&rd->header);
-	rec_free(&rd->first_record);
 	free(rd->in);
 	free(rd->out);
 	free(rd->name);
@@ -290,11 +294,9 @@ static int next_map(rec_reader *rd, const uint8_t **map, size_t *len)
 	for (;;) {
 		size_t left = rd->out_len - rd->out_pos;
 		const uint8_t *p = rd->out + rd->out_pos;
-		int at_boundary = rd->scan.pos == 0 && rd->scan.pending[0] == 1;
-		/* at a value boundary a zstd frame, or a skippable one, may follow
-		 * plain msgpack; neither starts like a map */
-		if (at_boundary && rd->mode == MODE_PLAIN && left > 0 &&
-		    (p[0] == zstd_magic[0] || (p[0] & 0xf0) == 0x50)) {
+		int at_boundary = mpk_scanner_at_start(&rd->scan);
+		/* at a value boundary a frame may follow plain msgpack */
+		if (at_boundary && rd->mode == MODE_PLAIN && left > 0 && may_start_frame(p[0])) {
 			if (left < 4 && !rd->eof) {
 				if (take_plain(rd) < 0)
 					return -1;
@@ -392,6 +394,7 @@ static int read_map(rec_reader *rd, rec *r)
 	const uint8_t *map = NULL;
 	size_t len = 0;
 	int rc = next_map(rd, &map, &len);
+	rd->last_map_len = len;
 	if (rc == 1 && rec_parse(r, map, len) < 0)
 		rc = -1;
 	if (rc < 0)
@@ -411,12 +414,10 @@ static int read_header(rec_reader *rd)
 			return err_set("%s: empty input (no header, no records): not a record stream",
 				       rd->name);
 	} else if (!is_header_map(&rd->header)) {
-		/* plain records with no header, e.g. written by another program */
-		rec swap = rd->first_record;
-		rd->first_record = rd->header;
-		rd->header = swap;
+		/* plain records with no header, e.g. written by another program:
+		 * the map stays in the buffer, to be read again as record 0 */
+		rd->out_pos -= rd->last_map_len;
 		rec_clear(&rd->header);
-		rd->have_first_record = 1;
 	} else if (check_version(&rd->header) < 0) {
 		return err_prefix("%s: header: ", rd->name);
 	} else {
@@ -437,41 +438,35 @@ int rec_reader_next(rec_reader *rd, rec *r)
 {
 	if (!rd->header_read && read_header(rd) < 0)
 		return -1;
-	if (rd->have_first_record) {
-		rd->have_first_record = 0;
-		if (rec_copy(r, &rd->first_record) < 0)
-			return -1;
-	} else {
-		for (;;) {
-			int rc = read_map(rd, r);
-			if (rc < 0)
-				return rc;
-			if (rc == 0) {
-				if (!rd->segment_open)
-					return 0;
-				return err_set("%s: record %llu: the stream ends without its end marker: "
-					       "the stage that wrote it failed or was cut off",
-					       rd->name, (unsigned long long)rd->n_records);
-			}
-			const char *what = NULL;
-			if (is_end_marker(r)) {
-				if (close_segment(rd, r) < 0)
-					what = "end marker";
-			} else if (is_header_map(r)) { /* a header from `cat a.rec b.rec` */
-				if (rd->segment_open)
-					err_set("a header comes before the end marker of the stream before it: "
-						"that stream was cut off");
-				if (rd->segment_open || check_version(r) < 0)
-					what = "header";
-				rd->segment_open = 1;
-				rd->segment_records = 0;
-			} else {
-				break;
-			}
-			if (what)
-				return err_prefix("%s: %s before record %llu: ", rd->name, what,
-						  (unsigned long long)rd->n_records);
+	for (;;) {
+		int rc = read_map(rd, r);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			if (!rd->segment_open)
+				return 0;
+			return err_set("%s: record %llu: the stream ends without its end marker: "
+				       "the stage that wrote it failed or was cut off",
+				       rd->name, (unsigned long long)rd->n_records);
 		}
+		const char *what = NULL;
+		if (is_end_marker(r)) {
+			if (close_segment(rd, r) < 0)
+				what = "end marker";
+		} else if (is_header_map(r)) { /* a header from `cat a.rec b.rec` */
+			if (rd->segment_open)
+				err_set("a header comes before the end marker of the stream before it: "
+					"that stream was cut off");
+			if (rd->segment_open || check_version(r) < 0)
+				what = "header";
+			rd->segment_open = 1;
+			rd->segment_records = 0;
+		} else {
+			break;
+		}
+		if (what)
+			return err_prefix("%s: %s before record %llu: ", rd->name, what,
+					  (unsigned long long)rd->n_records);
 	}
 	r->is_header = 0;
 	r->index = rd->n_records++;

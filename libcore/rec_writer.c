@@ -53,7 +53,6 @@ struct rec_writer {
 	int stopping;
 	int write_errno;     /* errno of a failed write */
 	char worker_msg[256];
-	int broken_pipe;
 	int failed;
 	int header_written;
 	uint64_t records_since_header; /* for the end marker */
@@ -191,7 +190,7 @@ static int read_settings(rec_writer *w)
 		return -1;
 	w->plain = (int)plain;
 	w->level = (int)level;
-	w->n_workers = plain || threads < 1 ? 1 : (int)threads;
+	w->n_workers = plain ? 1 : (int)threads;
 	return 0;
 }
 
@@ -263,7 +262,6 @@ rec_writer *rec_writer_open(const char *path)
 static int worker_error(rec_writer *w)
 {
 	if (w->write_errno) {
-		w->broken_pipe = w->write_errno == EPIPE;
 		errno = w->write_errno;
 		return err_errno("%s: write error", w->name);
 	}
@@ -324,15 +322,9 @@ int rec_writer_put(rec_writer *w, const rec *r)
 	if (w->failed)
 		return err_set("%s: the output failed earlier", w->name);
 	size_t size = rec_encoded_size(r);
-	if (w->pending_len + size > w->pending_cap) {
-		size_t cap = w->pending_len + size + (w->pending_len + size) / 4;
-		uint8_t *grown = realloc(w->pending, cap);
-		if (!grown) {
-			w->failed = 1;
-			return err_set("%s: out of memory (%zu bytes)", w->name, cap);
-		}
-		w->pending = grown;
-		w->pending_cap = cap;
+	if (grow_array(&w->pending, &w->pending_cap, w->pending_len + size, 1) < 0) {
+		w->failed = 1;
+		return err_prefix("%s: ", w->name);
 	}
 	rec_encode(r, w->pending + w->pending_len);
 	w->pending_len += size;
@@ -349,7 +341,7 @@ int rec_writer_put(rec_writer *w, const rec *r)
 
 int rec_writer_broken_pipe(const rec_writer *w)
 {
-	return w && w->broken_pipe;
+	return w && w->write_errno == EPIPE;
 }
 
 static int put_end_marker(rec_writer *w)
@@ -379,7 +371,7 @@ int rec_writer_close(rec_writer *w)
 		else
 			atomic_abort(&w->file);
 	}
-	int pipe_gone = w->broken_pipe;
+	int pipe_gone = rec_writer_broken_pipe(w);
 	writer_free(w);
 	return rc < 0 && pipe_gone ? REC_BROKEN_PIPE : rc;
 }
