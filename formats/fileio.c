@@ -264,9 +264,12 @@ void itemfile_close(itemfile *it)
 	*it = (itemfile){ 0 };
 }
 
-int file_find_sibling(const char *path, const char *suffix, const char *replacement, char **found)
+int file_labels_path(const char *given, const char *path, const char *suffix,
+		     const char *replacement, char **found)
 {
 	static const char *const endings[] = { ".gz", "" };
+	if (given)
+		return (*found = strdup(given)) ? 0 : err_set("out of memory");
 	const char *slash = strrchr(path, '/');
 	const char *at = NULL;
 	for (const char *s = slash ? slash + 1 : path; (s = strstr(s, suffix)); s++)

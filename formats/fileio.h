@@ -70,12 +70,14 @@ int itemfile_next(itemfile *it, void *buf);
 void itemfile_close(itemfile *it);
 
 
-/* The file beside path that data sets keep related data in: path with the
- * last `suffix` of its file name replaced by `replacement` and whatever
- * followed dropped, tried with ".gz" and then without ("train-images-idx3-
- * ubyte.gz" -> "train-labels-idx1-ubyte.gz"). *found is a new string, or
- * NULL when the name has no suffix or there is no such file. */
-int file_find_sibling(const char *path, const char *suffix, const char *replacement, char **found);
+/* The labels file of a data-set file: `given` when not NULL, else the
+ * file beside path that data sets keep them in, path with the last
+ * `suffix` of its file name replaced by `replacement` and whatever followed
+ * dropped, tried with ".gz" and then without ("train-images-idx3-ubyte.gz"
+ * -> "train-labels-idx1-ubyte.gz"). *found is a new string, or NULL when
+ * none was given and there is no such file. */
+int file_labels_path(const char *given, const char *path, const char *suffix,
+		     const char *replacement, char **found);
 
 /* The file name without its directories and without a trailing ".gz",
  * into buf: the name the data-set readers match (train-images-idx3-ubyte). */

@@ -81,12 +81,9 @@ idx_reader *idx_open(const char *images_path, const char *labels_path)
 	}
 	if (itemfile_expect(&r->images, (size_t)r->rows * r->cols, dims[0]) < 0)
 		goto fail;
-	if (!labels_path &&
-	    file_find_sibling(images_path, IDX_IMAGES_SUFFIX, IDX_LABELS_SUFFIX, &found) < 0)
-		goto fail;
-	if (found)
-		labels_path = found;
-	if (labels_path && open_labels(r, labels_path) < 0)
+	if (file_labels_path(labels_path, images_path, IDX_IMAGES_SUFFIX, IDX_LABELS_SUFFIX,
+			     &found) < 0 ||
+	    (found && open_labels(r, found) < 0))
 		goto fail;
 	free(found);
 	return r;

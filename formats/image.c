@@ -6,11 +6,19 @@
 #include "jpeg.h"
 #include "png_codec.h"
 
-int image_decode(const uint8_t *data, size_t len, img *out)
+const char *image_format_of(const uint8_t *data, size_t len)
 {
 	if (len >= 4 && memcmp(data, "\x89PNG", 4) == 0)
-		return png_decode(data, len, out);
+		return "png";
 	if (len >= 3 && memcmp(data, "\xff\xd8\xff", 3) == 0)
-		return jpeg_decode(data, len, out);
-	return err_set(len ? "not a PNG or JPEG image" : "empty input, not an image");
+		return "jpeg";
+	return NULL;
+}
+
+int image_decode(const uint8_t *data, size_t len, img *out)
+{
+	const char *format = image_format_of(data, len);
+	if (!format)
+		return err_set(len ? "not a PNG or JPEG image" : "empty input, not an image");
+	return format[0] == 'p' ? png_decode(data, len, out) : jpeg_decode(data, len, out);
 }

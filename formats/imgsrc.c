@@ -10,6 +10,7 @@
 #include "err.h"
 #include "fileio.h"
 #include "idx.h"
+#include "image.h"
 #include "jpeg.h"
 #include "png_codec.h"
 #include "stl10.h"
@@ -65,10 +66,10 @@ static int detect_kind(const char *path)
 		return KIND_STL10;
 	/* sniffing reads bytes a pipe cannot give twice */
 	struct stat st;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return err_set("%s: is a directory", path);
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return err_set("%s: not a regular file: give --format to read it as a stream", path);
+		return err_set(S_ISDIR(st.st_mode) ? "%s: is a directory"
+						   : "%s: not a regular file: give --format to read it as a stream",
+			       path);
 	uint8_t head[4];
 	datafile *f = datafile_open(path);
 	int got = f ? datafile_read(f, head, sizeof head) : -1;
@@ -77,10 +78,9 @@ static int detect_kind(const char *path)
 		return err_prefix("%s: ", path);
 	if (got == 0)
 		return err_set("%s: empty file", path);
-	if (memcmp(head, "\x89PNG", 4) == 0)
-		return KIND_PNG;
-	if (memcmp(head, "\xff\xd8\xff", 3) == 0)
-		return KIND_JPEG;
+	const char *image_format = image_format_of(head, sizeof head);
+	if (image_format)
+		return kind_by_format(image_format);
 	if (head[0] == 0 && head[1] == 0 && head[3] == 3) /* any element type: idx_open names it */
 		return KIND_IDX;
 	return err_set("%s: unrecognised format: not PNG, JPEG or IDX by content, "

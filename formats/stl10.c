@@ -33,15 +33,13 @@ stl10_reader *stl10_open(const char *images_path, const char *labels_path)
 	if (itemfile_open(&r->images, images_path, "image") < 0 ||
 	    itemfile_expect(&r->images, STL10_IMAGE_BYTES, ITEMS_UNKNOWN) < 0)
 		goto fail;
-	if (!labels_path && file_find_sibling(images_path, STL10_IMAGES_SUFFIX,
-					       STL10_LABELS_SUFFIX, &found) < 0)
+	if (file_labels_path(labels_path, images_path, STL10_IMAGES_SUFFIX, STL10_LABELS_SUFFIX,
+			     &found) < 0)
 		goto fail;
-	if (found)
-		labels_path = found;
 	/* the image count is unknown only for a compressed file; then
 	 * stl10_next checks that the two files end together */
-	if (labels_path && (itemfile_open(&r->labels, labels_path, "label") < 0 ||
-			    itemfile_expect(&r->labels, 1, r->images.count) < 0))
+	if (found && (itemfile_open(&r->labels, found, "label") < 0 ||
+		      itemfile_expect(&r->labels, 1, r->images.count) < 0))
 		goto fail;
 	free(found);
 	return r;

@@ -60,14 +60,9 @@ const char *cli_prog(void)
 	return prog;
 }
 
-int cli_argc(void)
+int cli_header_make(rec *out, const rec *in)
 {
-	return saved_argc;
-}
-
-char **cli_argv(void)
-{
-	return saved_argv;
+	return rec_header_make(out, in, saved_argc, saved_argv);
 }
 
 void cli_version(void)
@@ -161,7 +156,7 @@ void cli_write_header(rec_writer *w, const rec *header)
 {
 	rec out;
 	rec_init(&out);
-	if (rec_header_make(&out, header, saved_argc, saved_argv) < 0) {
+	if (cli_header_make(&out, header) < 0) {
 		rec_writer_abort(w);
 		cli_fail();
 	}

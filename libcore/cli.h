@@ -62,9 +62,9 @@ int64_t cli_int(const char *opt, const char *arg, int64_t min, int64_t max);
  * except a reader gone away (EPIPE), which exits 0 quietly. */
 void cli_flush_stdout(void);
 
-/* The tool's argv, for the header's provenance. */
-int cli_argc(void);
-char **cli_argv(void);
+/* The tool's output header: rec_header_make with this command line, as
+ * typed, appended to the provenance of `in` (may be NULL). */
+int cli_header_make(rec *out, const rec *in);
 
 /* Opens the input (NULL or "-": stdin) and the output (NULL or "-":
  * stdout), and writes the output header: a copy of the input header with

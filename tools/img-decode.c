@@ -123,6 +123,29 @@ static int64_t file_image_count(const char *path, const imgsrc_opts *opts)
 	return n_images;
 }
 
+/* An argument: a file (an image or a data set) or a tree to list. */
+typedef struct input {
+	const char *path;
+	int is_tree;
+	imgdir tree;
+} input;
+
+/* How many images the run will write, for the progress display; 0 when a
+ * file cannot tell before it is read. */
+static uint64_t images_to_decode(const input *inputs, int n_inputs, const decode_opts *o)
+{
+	uint64_t total = 0;
+	for (int i = 0; i < n_inputs; i++) {
+		int64_t n_images = inputs[i].is_tree ? (int64_t)inputs[i].tree.n_files
+						      : file_image_count(inputs[i].path, &o->src);
+		if (n_images < 0)
+			return 0;
+		total += (uint64_t)n_images;
+	}
+	total = total > o->offset ? total - o->offset : 0;
+	return total < o->limit ? total : o->limit;
+}
+
 static int is_dir(const char *path)
 {
 	struct stat st;
@@ -191,62 +214,59 @@ int main(int argc, char **argv)
 		CLI_CASES_COMMON(help);
 		}
 	}
-	int n_paths = argc - optind;
-	char **paths = argv + optind;
-
-	/* directories are listed first: their classes go into the header */
-	imgdir *dirs = calloc(n_paths ? (size_t)n_paths : 1, sizeof *dirs);
-	const imgdir *first_dir = NULL;
-	uint64_t total = 0;
-	int n_dirs = 0;
-	int total_known = n_paths > 0;
-	for (int i = 0; i < n_paths; i++) {
-		if (!is_dir(paths[i])) {
-			int64_t n_images = file_image_count(paths[i], &o.src);
-			total += n_images > 0 ? (uint64_t)n_images : 0;
-			total_known &= n_images > 0;
+	int n_inputs = argc - optind;
+	input *inputs = calloc(n_inputs ? (size_t)n_inputs : 1, sizeof *inputs);
+	if (!inputs) {
+		err_set("out of memory");
+		cli_fail();
+	}
+	/* trees are listed first: their classes go into the header */
+	const imgdir *first_tree = NULL;
+	int n_trees = 0;
+	for (int i = 0; i < n_inputs; i++) {
+		inputs[i].path = argv[optind + i];
+		if (!(inputs[i].is_tree = is_dir(inputs[i].path)))
 			continue;
-		}
-		if (imgdir_list(paths[i], &dirs[i]) < 0 ||
-		    (first_dir && check_same_classes(first_dir, &dirs[i], paths[i]) < 0))
+		if (imgdir_list(inputs[i].path, &inputs[i].tree) < 0 ||
+		    (first_tree && check_same_classes(first_tree, &inputs[i].tree, inputs[i].path) < 0))
 			cli_fail();
-		if (!first_dir)
-			first_dir = &dirs[i];
-		total += dirs[i].n_files;
-		n_dirs++;
+		if (!first_tree)
+			first_tree = &inputs[i].tree;
+		n_trees++;
 	}
 	rec header;
 	rec_init(&header);
-	if (rec_header_make(&header, NULL, cli_argc(), cli_argv()) < 0)
-		cli_fail();
-	if (first_dir && first_dir->n_classes &&
-	    rec_set_strs(&header, "classes", first_dir->classes, first_dir->n_classes) < 0)
+	if (cli_header_make(&header, NULL) < 0 ||
+	    (first_tree && first_tree->n_classes &&
+	     rec_set_strs(&header, "classes", first_tree->classes, first_tree->n_classes) < 0))
 		cli_fail();
 
 	decoder d = {.o = &o};
 	rec_init(&d.r);
 	d.w = cli_open_output(out_path);
 	cli_put(d.w, &header);
-	total = total > o.offset ? total - o.offset : 0;
-	progress_start(&d.prog, "images", total_known ? (total < o.limit ? total : o.limit) : 0, quiet);
-	if (n_paths == 0)
+	progress_start(&d.prog, "images", 0, quiet);
+	if (d.prog.enabled) /* counting opens every file once more: only for the display */
+		d.prog.total = images_to_decode(inputs, n_inputs, &o);
+	if (n_inputs == 0)
 		decode_stdin(&d);
-	for (int i = 0; i < n_paths && !done(&d); i++) {
-		if (!dirs[i].files && !is_dir(paths[i])) {
-			decode_file(&d, paths[i], &o.src, NULL, -1);
+	for (int i = 0; i < n_inputs && !done(&d); i++) {
+		const input *in = &inputs[i];
+		if (!in->is_tree) {
+			decode_file(&d, in->path, &o.src, NULL, -1);
 			continue;
 		}
-		for (size_t f = 0; f < dirs[i].n_files && !done(&d); f++) {
+		for (size_t f = 0; f < in->tree.n_files && !done(&d); f++) {
+			const imgdir_file *file = &in->tree.files[f];
 			char *full;
-			if (asprintf(&full, "%s/%s", paths[i], dirs[i].files[f].rel_path) < 0) {
+			if (asprintf(&full, "%s/%s", in->path, file->rel_path) < 0) {
 				err_set("out of memory");
 				cli_fail_output(d.w);
 			}
-			/* ids stay unique when several trees share a layout */
 			imgsrc_opts by_name = o.src;
-			by_name.format = imgdir_format_of(dirs[i].files[f].rel_path);
-			decode_file(&d, full, &by_name, n_dirs > 1 ? full : dirs[i].files[f].rel_path,
-				    dirs[i].files[f].label);
+			by_name.format = imgdir_format_of(file->rel_path);
+			/* ids stay unique when several trees share a layout */
+			decode_file(&d, full, &by_name, n_trees > 1 ? full : file->rel_path, file->label);
 			free(full);
 		}
 	}
@@ -255,9 +275,9 @@ int main(int argc, char **argv)
 	if (d.skipped)
 		fprintf(stderr, "%s: skipped %llu unreadable image file%s\n", cli_prog(),
 			(unsigned long long)d.skipped, d.skipped == 1 ? "" : "s");
-	for (int i = 0; i < n_paths; i++)
-		imgdir_free(&dirs[i]);
-	free(dirs);
+	for (int i = 0; i < n_inputs; i++)
+		imgdir_free(&inputs[i].tree);
+	free(inputs);
 	img_free(&d.im);
 	rec_free(&d.r);
 	rec_free(&header);

@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 		cli_fail();
 	rec header;
 	rec_init(&header);
-	if (rec_header_make(&header, in_header, cli_argc(), cli_argv()) < 0 ||
+	if (cli_header_make(&header, in_header) < 0 ||
 	    rec_set_int(&header, "epochs", n_epochs) < 0 ||
 	    rec_set_int(&header, "epoch_size", (int64_t)all.n) < 0)
 		cli_fail();
