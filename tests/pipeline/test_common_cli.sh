@@ -13,17 +13,6 @@ first_line() {
 	head -n 1 "$1"
 }
 
-# expect NAME GOT EXPECTED: passes when the two strings are equal
-expect() {
-	if [ "$2" = "$3" ]; then
-		echo "PASS $1"
-	else
-		echo "FAIL $1"
-		echo "  got:      $(printf '%s' "$2" | head -n 3)" >&2
-		echo "  expected: $3" >&2
-	fi
-}
-
 # The man page as plain text on one long line per paragraph, so that an
 # option name is never broken across lines.
 man_text() {
@@ -40,19 +29,19 @@ main() {
 		# --help
 		"$tool" --help >"$T/help" 2>"$T/help.err"
 		rc=$?
-		expect "$tool --help exits 0" "$rc" 0
+		is "$tool --help exits 0" "$rc" 0
 		case $(first_line "$T/help") in
 		"Usage: $tool"*) echo "PASS $tool --help prints the usage on stdout" ;;
 		*) echo "FAIL $tool --help prints the usage on stdout (first line: $(first_line "$T/help"))" ;;
 		esac
-		expect "$tool --help: nothing on stderr" "$(cat "$T/help.err")" ""
+		is "$tool --help: nothing on stderr" "$(cat "$T/help.err")" ""
 
 		# --version, called by its full path: the name is still the bare one
 		out=$("$path" --version 2>"$T/version.err")
 		rc=$?
-		expect "$tool --version exits 0" "$rc" 0
-		expect "$tool --version prints \"$tool (maskpipe) $VERSION\"" "$out" "$tool (maskpipe) $VERSION"
-		expect "$tool --version: nothing on stderr" "$(cat "$T/version.err")" ""
+		is "$tool --version exits 0" "$rc" 0
+		is "$tool --version prints \"$tool (maskpipe) $VERSION\"" "$out" "$tool (maskpipe) $VERSION"
+		is "$tool --version: nothing on stderr" "$(cat "$T/version.err")" ""
 
 		# an unknown option
 		fails "$tool --no-such-option exits 2 with one line" 2 "$tool" --no-such-option
@@ -60,7 +49,7 @@ main() {
 		"$tool: "*) echo "PASS $tool --no-such-option: the line starts with \"$tool: \"" ;;
 		*) echo "FAIL $tool --no-such-option: the line starts with \"$tool: \" ($(first_line "$T/.stderr"))" ;;
 		esac
-		expect "$tool --no-such-option: nothing on stdout" "$(wc -c <"$T/.stdout")" 0
+		is "$tool --no-such-option: nothing on stdout" "$(wc -c <"$T/.stdout")" 0
 
 		# the man page
 		page=$ROOT/man/man1/$tool.1
@@ -77,7 +66,7 @@ main() {
 			echo "FAIL $tool.1: groff -ww gives no warnings (exit $rc: $(head -n 3 "$T/groff.err"))"
 		fi
 		title=$(sed -n 's/^\.TH  *"\{0,1\}\([^ "]*\)"\{0,1\}  *"\{0,1\}\([0-9]\).*/\1 \2/p' "$page")
-		expect "$tool.1: .TH names the page and section 1" "$title" \
+		is "$tool.1: .TH names the page and section 1" "$title" \
 			"$(echo "$tool" | tr '[:lower:]' '[:upper:]') 1"
 		man_text "$page" >"$T/man.txt"
 		name_line=$(sed -n '/^NAME$/{n;p;}' "$T/man.txt" | sed 's/^ *//')
@@ -89,12 +78,12 @@ main() {
 			EXAMPLES "SEE ALSO" | while read -r section; do
 			grep -qx "$section" "$T/man.txt" || printf ' [%s]' "$section"
 		done)
-		expect "$tool.1: has the sections every page has" "$missing" ""
+		is "$tool.1: has the sections every page has" "$missing" ""
 		missing=""
 		for option in $(grep -o -- '--[a-z][a-z0-9-]*' "$T/help" | sort -u); do
 			grep -qF -- "$option" "$T/man.txt" || missing="$missing $option"
 		done
-		expect "$tool.1: documents every long option of --help" "$missing" ""
+		is "$tool.1: documents every long option of --help" "$missing" ""
 	done
 	if [ "$n_tools" -gt 0 ]; then
 		echo "PASS there are tools in \$BIN ($n_tools)"

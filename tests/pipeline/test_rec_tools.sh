@@ -138,37 +138,12 @@ mp() {
 	zstd -dcqf <"$1" | python3 -I "$T/mp.py" ${2:+"$2"}
 }
 
-# is NAME GOT EXPECTED: passes when the two strings are equal
-is() {
-	if [ "$2" = "$3" ]; then
-		echo "PASS $1"
-	else
-		echo "FAIL $1"
-		printf '%s\n' "$2" | head -n 8 | sed 's/^/  got:      /' >&2
-		printf '%s\n' "$3" | head -n 8 | sed 's/^/  expected: /' >&2
-	fi
-}
-
 # differs NAME A B: passes when the two strings differ
 differs() {
 	if [ "$2" != "$3" ]; then
 		echo "PASS $1"
 	else
 		echo "FAIL $1 (both are: $(printf '%s' "$2" | head -c 200))"
-	fi
-}
-
-# quiet NAME CMD...: passes when CMD exits 0 with nothing on stderr
-quiet() {
-	name=$1; shift
-	"$@" >"$T/.stdout" 2>"$T/.stderr"
-	rc=$?
-	if [ "$rc" -eq 0 ] && [ ! -s "$T/.stderr" ]; then
-		echo "PASS $name"
-	else
-		echo "FAIL $name (exit $rc)"
-		echo "  command: $*" >&2
-		sed 's/^/  stderr: /' "$T/.stderr" | head -n 5 >&2
 	fi
 }
 
