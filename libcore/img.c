@@ -40,12 +40,6 @@ void img_free(img *im)
 	memset(im, 0, sizeof *im);
 }
 
-/* PIL's L = R*299/1000 + G*587/1000 + B*114/1000, in 16-bit fixed point. */
-static uint8_t luma(const uint8_t *rgb)
-{
-	return (uint8_t)((rgb[0] * 19595u + rgb[1] * 38470u + rgb[2] * 7471u + 0x8000u) >> 16);
-}
-
 int img_convert(img *im, uint32_t channels)
 {
 	size_t n_px = (size_t)im->w * im->h;
@@ -61,7 +55,7 @@ int img_convert(img *im, uint32_t channels)
 		return 0;
 	if (channels == 1) {
 		for (size_t i = 0; i < n_px; i++)
-			im->px[i] = luma(im->px + 3 * i);
+			im->px[i] = img_luma(im->px + 3 * i);
 		im->c = 1;
 		return 0;
 	}

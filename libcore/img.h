@@ -40,6 +40,13 @@ static inline size_t img_bytes(const img *im)
 	return (size_t)im->w * im->h * im->c;
 }
 
+/* ITU-R 601 luma with PIL's rounding: L = R*299/1000 + G*587/1000 +
+ * B*114/1000, in 16-bit fixed point. */
+static inline uint8_t img_luma(const uint8_t *rgb)
+{
+	return (uint8_t)((rgb[0] * 19595u + rgb[1] * 38470u + rgb[2] * 7471u + 0x8000u) >> 16);
+}
+
 /* Converts in place to `channels` (1 or 3): gray->RGB replicates, RGB->gray
  * uses ITU-R 601 luma with PIL's fixed-point rounding, and a 2- or 4-channel
  * image loses its alpha first. channels == 0 only drops alpha. */

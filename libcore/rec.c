@@ -410,55 +410,117 @@ int rec_get_strs(const rec *r, const char *key, char ***strs, size_t *n)
 	return 0;
 }
 
-static int read_dim(mpk *m, uint32_t *dim)
+static int read_count(mpk *m, uint32_t *count, uint64_t max)
 {
 	int64_t v;
 	if (mpk_read_int(m, &v) < 0)
 		return -1;
-	if (v < 0 || v > (int64_t)IMG_MAX_DIM)
+	if (v < 0 || (uint64_t)v > max)
 		return err_set("%lld is out of range", (long long)v);
-	*dim = (uint32_t)v;
+	*count = (uint32_t)v;
+	return 0;
+}
+
+/* The shape every per-pixel field shares: a map {w, h, <count_key>, px}
+ * whose keys may come in any order, each once; other keys are skipped. */
+static int get_pixel_map(const rec *r, const char *field, const char *count_key,
+			 uint64_t count_max, uint32_t *w, uint32_t *h, uint32_t *count,
+			 const uint8_t **px, uint32_t *px_len)
+{
+	const char *const keys[] = {"w", "h", count_key, "px"};
+	mpk m;
+	if (field_cursor(r, field, &m))
+		return 1;
+	uint32_t n_pairs;
+	int seen = 0; /* bit k: keys[k] came */
+	if (mpk_read_map(&m, &n_pairs) < 0)
+		return err_prefix("field '%s': ", field);
+	for (uint32_t i = 0; i < n_pairs; i++) {
+		const char *key;
+		uint32_t key_len;
+		if (mpk_read_str(&m, &key, &key_len) < 0)
+			return err_prefix("field '%s': key %u: ", field, i);
+		int k = 0;
+		while (k < 4 && !(strlen(keys[k]) == key_len && memcmp(keys[k], key, key_len) == 0))
+			k++;
+		if (k < 4 && (seen & 1 << k))
+			return err_set("field '%s': key '%s' appears twice", field, keys[k]);
+		int rc = k == 0 ? read_count(&m, w, IMG_MAX_DIM)
+			: k == 1 ? read_count(&m, h, IMG_MAX_DIM)
+			: k == 2 ? read_count(&m, count, count_max)
+			: k == 3 ? mpk_read_bin(&m, px, px_len)
+				 : mpk_skip(&m);
+		if (rc < 0)
+			return err_prefix("field '%s.%.*s': ", field, (int)key_len, key);
+		seen |= k < 4 ? 1 << k : 0;
+	}
+	for (int k = 0; k < 4; k++)
+		if (!(seen & 1 << k))
+			return err_set("field '%s' lacks %s", field, keys[k]);
 	return 0;
 }
 
 int rec_get_img(const rec *r, img_view *v)
 {
-	static const char *const keys[] = {"w", "h", "c", "px"};
-	mpk m;
-	if (field_cursor(r, "img", &m))
-		return 1;
-	uint32_t n_pairs, px_len = 0;
-	int seen = 0; /* bit k: keys[k] came */
-	if (mpk_read_map(&m, &n_pairs) < 0)
-		return err_prefix("field 'img': ");
-	for (uint32_t i = 0; i < n_pairs; i++) {
-		const char *key;
-		uint32_t key_len;
-		if (mpk_read_str(&m, &key, &key_len) < 0)
-			return err_prefix("field 'img': key %u: ", i);
-		int k = 0;
-		while (k < 4 && !(strlen(keys[k]) == key_len && memcmp(keys[k], key, key_len) == 0))
-			k++;
-		if (k < 4 && (seen & 1 << k))
-			return err_set("field 'img': key '%s' appears twice", keys[k]);
-		int rc = k == 0 ? read_dim(&m, &v->w)
-			: k == 1 ? read_dim(&m, &v->h)
-			: k == 2 ? read_dim(&m, &v->c)
-			: k == 3 ? mpk_read_bin(&m, &v->px, &px_len)
-				 : mpk_skip(&m);
-		if (rc < 0)
-			return err_prefix("field 'img.%.*s': ", (int)key_len, key);
-		seen |= k < 4 ? 1 << k : 0;
-	}
-	for (int k = 0; k < 4; k++)
-		if (!(seen & 1 << k))
-			return err_set("field 'img' lacks %s", keys[k]);
+	uint32_t px_len;
+	int rc = get_pixel_map(r, "img", "c", 4, &v->w, &v->h, &v->c, &v->px, &px_len);
+	if (rc != 0)
+		return rc;
 	if (img_check_dims(v->w, v->h, v->c) < 0)
 		return err_prefix("field 'img': ");
 	/* checked once all of w, h and c are known, whatever their order */
 	if (px_len != (uint64_t)v->w * v->h * v->c)
 		return err_set("field 'img.px' has %u bytes, %ux%ux%u needs %llu", px_len, v->w, v->h,
 			       v->c, (unsigned long long)v->w * v->h * v->c);
+	return 0;
+}
+
+int rec_set_segments(rec *r, const uint32_t *labels, uint32_t w, uint32_t h, uint32_t n_segments)
+{
+	size_t n_px = (size_t)w * h;
+	msgpack_packer *pk = rec_pack_begin(r, "segments");
+	msgpack_pack_map(pk, 4);
+	pack_key(pk, "w");
+	msgpack_pack_uint32(pk, w);
+	pack_key(pk, "h");
+	msgpack_pack_uint32(pk, h);
+	pack_key(pk, "n");
+	msgpack_pack_uint32(pk, n_segments);
+	pack_key(pk, "px");
+	msgpack_pack_bin(pk, n_px * 4);
+	for (size_t i = 0; i < n_px; i++) {
+		uint8_t le[4] = {(uint8_t)labels[i], (uint8_t)(labels[i] >> 8),
+				 (uint8_t)(labels[i] >> 16), (uint8_t)(labels[i] >> 24)};
+		msgpack_pack_bin_body(pk, le, 4);
+	}
+	return rec_pack_end(r);
+}
+
+int rec_get_segments(const rec *r, uint32_t **labels, size_t *cap, uint32_t *w, uint32_t *h,
+		     uint32_t *n_segments)
+{
+	const uint8_t *px;
+	uint32_t px_len;
+	int rc = get_pixel_map(r, "segments", "n", UINT32_MAX, w, h, n_segments, &px, &px_len);
+	if (rc != 0)
+		return rc;
+	if (img_check_dims(*w, *h, 1) < 0)
+		return err_prefix("field 'segments': ");
+	size_t n_px = (size_t)*w * *h;
+	if (px_len != n_px * 4)
+		return err_set("field 'segments.px' has %u bytes, %ux%u labels need %zu", px_len, *w,
+			       *h, n_px * 4);
+	if (grow_array(labels, cap, n_px, sizeof **labels) < 0)
+		return -1;
+	for (size_t i = 0; i < n_px; i++) {
+		const uint8_t *le = px + 4 * i;
+		uint32_t label = le[0] | (uint32_t)le[1] << 8 | (uint32_t)le[2] << 16 |
+				 (uint32_t)le[3] << 24;
+		if (label >= *n_segments)
+			return err_set("field 'segments': pixel %zu has label %u of %u segments", i,
+				       label, *n_segments);
+		(*labels)[i] = label;
+	}
 	return 0;
 }
 

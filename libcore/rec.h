@@ -94,6 +94,16 @@ void rec_free_strs(char **strs, size_t n);
 /* The `img` field as a view into the record (px not owned). */
 int rec_get_img(const rec *r, img_view *v);
 
+/* The `segments` field: a segmentation of the image as a map {w, h, n,
+ * px}, px holding one u32 LE label in [0, n) per pixel, row-major. */
+int rec_set_segments(rec *r, const uint32_t *labels, uint32_t w, uint32_t h, uint32_t n_segments);
+
+/* Reads `segments` into *labels (grown with grow_array, *cap items
+ * allocated, reusable across records): 0 found, 1 absent, -1 bad shape or
+ * a label not below n. */
+int rec_get_segments(const rec *r, uint32_t **labels, size_t *cap, uint32_t *w, uint32_t *h,
+		     uint32_t *n_segments);
+
 /* The record's id for messages: "record 17 (id 'train:17')". */
 const char *rec_describe(const rec *r, char *buf, size_t cap);
 
