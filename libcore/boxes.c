@@ -101,3 +101,17 @@ void img_draw_box(img *im, const box *b, const uint8_t rgb[3], uint32_t thicknes
 	paint(im, x0, y0, x0 + t, y1, rgb);
 	paint(im, x1 - t, y0, x1, y1, rgb);
 }
+
+void img_draw_boxes(img *im, const box *boxes, size_t n, uint32_t scale)
+{
+	static const uint8_t palette[8][3] = {
+		{238, 102, 119}, {68, 119, 170}, {34, 136, 51}, {204, 187, 68},
+		{102, 204, 238}, {170, 51, 119}, {187, 187, 187}, {255, 255, 255},
+	};
+	/* drawn last first, so the best boxes stay on top where lines cross */
+	for (size_t i = n; i-- > 0;) {
+		box scaled = {boxes[i].x * (int32_t)scale, boxes[i].y * (int32_t)scale,
+			      boxes[i].w * (int32_t)scale, boxes[i].h * (int32_t)scale};
+		img_draw_box(im, &scaled, palette[i % 8], 1);
+	}
+}

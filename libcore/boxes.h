@@ -28,4 +28,10 @@ double box_iou(const box *a, const box *b);
  * the image, in `rgb` (its luma on a gray image). */
 void img_draw_box(img *im, const box *b, const uint8_t rgb[3], uint32_t thickness);
 
+/* Draws the outlines of n boxes given in the coordinates of an image
+ * `scale` times smaller than im, 1 px wide, the first in red and the next
+ * in the colours of a fixed palette of 8 (Paul Tol's bright scheme), so
+ * ranks can be told apart. im must have 3 or 4 channels. */
+void img_draw_boxes(img *im, const box *boxes, size_t n, uint32_t scale);
+
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "boxes.h"
 #include "cli.h"
 #include "grow.h"
 #include "mkdirs.h"
@@ -24,6 +25,8 @@ static const char help[] =
 	"  -S, --sheet FILE     write one PNG tiling the images in a grid instead\n"
 	"  -c, --cols N         columns of the sheet (default: a square grid)\n"
 	"  -n, --limit N        stop after N images\n"
+	"  -b, --boxes N        draw the record's first N boxes over its image\n"
+	"                       (0: all), the best in red\n"
 	"      --by-label       put each file in a subdirectory per class, named from\n"
 	"                       the header's classes or the zero-padded label: an\n"
 	"                       ImageFolder tree that img-decode reads back\n"
@@ -42,6 +45,9 @@ typedef struct options {
 	const char *dir, *sheet_path;
 	uint32_t scale, cols; /* cols 0: square grid */
 	uint64_t limit;
+	int64_t n_boxes;  /* boxes drawn per image, 0 all, -1 none */
+	box *boxes;       /* the current record's */
+	size_t boxes_cap;
 	int skip_missing, verbose;
 	int by_label;     /* files into a subdirectory per class */
 	char **classes;   /* the header's class names, for --by-label */
@@ -75,16 +81,29 @@ static int write_png(const char *path, const img *im, const options *opt)
 	return 0;
 }
 
-static int write_record_png(const rec *r, const img_view *view, const options *opt)
+/* The picture of a record: its image enlarged, and its boxes drawn. */
+static int render(img *out, const rec *r, const img_view *view, options *opt)
 {
-	img scaled = {0};
-	if (img_alloc(&scaled, view->w * opt->scale, view->h * opt->scale, view->c) < 0)
+	if (img_alloc(out, view->w * opt->scale, view->h * opt->scale, view->c) < 0)
 		return err_prefix("scaled %u times: ", opt->scale);
-	img_blit_scaled(&scaled, 0, 0, view, opt->scale);
+	img_blit_scaled(out, 0, 0, view, opt->scale);
+	if (opt->n_boxes < 0)
+		return 0;
+	size_t n;
+	if (rec_get_boxes(r, &opt->boxes, &opt->boxes_cap, &n) < 0 ||
+	    (out->c < 3 && img_convert(out, 3) < 0))
+		return -1;
+	if (opt->n_boxes && (size_t)opt->n_boxes < n)
+		n = (size_t)opt->n_boxes;
+	img_draw_boxes(out, opt->boxes, n, opt->scale);
+	return 0;
+}
+
+static int write_record_png(const rec *r, const img *picture, const options *opt)
+{
 	char *path = file_name(r, opt);
-	int rc = path ? write_png(path, &scaled, opt) : -1;
+	int rc = path ? write_png(path, picture, opt) : -1;
 	free(path);
-	img_free(&scaled);
 	return rc;
 }
 
@@ -94,16 +113,13 @@ typedef struct tiles {
 	size_t n, cap;
 } tiles;
 
-static int tiles_add(tiles *t, const img_view *view)
+/* Takes the picture over. */
+static int tiles_add(tiles *t, img *picture)
 {
 	if (grow_array(&t->items, &t->cap, t->n + 1, sizeof *t->items) < 0)
 		return -1;
-	img *copy = &t->items[t->n];
-	*copy = (img){0};
-	if (img_alloc(copy, view->w, view->h, view->c) < 0)
-		return -1;
-	memcpy(copy->px, view->px, img_bytes(copy));
-	t->n++;
+	t->items[t->n++] = *picture;
+	*picture = (img){0};
 	return 0;
 }
 
@@ -117,7 +133,8 @@ static void tiles_free(tiles *t)
 static int write_sheet(tiles *t, const options *opt)
 {
 	img sheet = {0};
-	int rc = img_sheet(&sheet, t->items, t->n, opt->cols, opt->scale, SHEET_BACKGROUND);
+	/* the tiles are enlarged already */
+	int rc = img_sheet(&sheet, t->items, t->n, opt->cols, 1, SHEET_BACKGROUND);
 	if (rc < 0)
 		err_prefix("%s: ", opt->sheet_path);
 	else
@@ -142,6 +159,7 @@ static void run(const char *path, options *opt)
 		cli_fail();
 	}
 	tiles sheet_tiles = {0};
+	img picture = {0};
 	rec r;
 	rec_init(&r);
 	uint64_t n_images = 0;
@@ -155,8 +173,9 @@ static void run(const char *path, options *opt)
 			err_set("no 'img' field (--skip-missing skips such records)");
 		if (found != 0)
 			fail_record(rd, &r);
-		if ((opt->sheet_path ? tiles_add(&sheet_tiles, &view)
-				     : write_record_png(&r, &view, opt)) < 0)
+		if (render(&picture, &r, &view, opt) < 0 ||
+		    (opt->sheet_path ? tiles_add(&sheet_tiles, &picture)
+				     : write_record_png(&r, &picture, opt)) < 0)
 			fail_record(rd, &r);
 		n_images++;
 	}
@@ -165,6 +184,8 @@ static void run(const char *path, options *opt)
 	if (opt->sheet_path && write_sheet(&sheet_tiles, opt) < 0)
 		cli_fail();
 	tiles_free(&sheet_tiles);
+	img_free(&picture);
+	free(opt->boxes);
 	rec_free_strs(opt->classes, opt->n_classes);
 	rec_free(&r);
 	rec_reader_close(rd);
@@ -179,21 +200,23 @@ int main(int argc, char **argv)
 		{"sheet", required_argument, NULL, 'S'},
 		{"cols", required_argument, NULL, 'c'},
 		{"limit", required_argument, NULL, 'n'},
+		{"boxes", required_argument, NULL, 'b'},
 		{"skip-missing", no_argument, NULL, OPT_SKIP_MISSING},
 		{"by-label", no_argument, NULL, OPT_BY_LABEL},
 		{"verbose", no_argument, NULL, 'v'},
 		CLI_OPTIONS_COMMON,
 	};
-	options opt = {.dir = NULL, .scale = 1, .limit = UINT64_MAX};
+	options opt = {.dir = NULL, .scale = 1, .limit = UINT64_MAX, .n_boxes = -1};
 	int c;
 	cli_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "o:s:S:c:n:vhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:s:S:c:n:b:vhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': opt.dir = optarg; break;
 		case 's': opt.scale = (uint32_t)cli_int("--scale", optarg, 1, 64); break;
 		case 'S': opt.sheet_path = optarg; break;
 		case 'c': opt.cols = (uint32_t)cli_int("--cols", optarg, 1, IMG_MAX_DIM); break;
 		case 'n': opt.limit = (uint64_t)cli_int("-n", optarg, 0, INT64_MAX); break;
+		case 'b': opt.n_boxes = cli_int("--boxes", optarg, 0, INT64_MAX); break;
 		case OPT_SKIP_MISSING: opt.skip_missing = 1; break;
 		case OPT_BY_LABEL: opt.by_label = 1; break;
 		case 'v': opt.verbose = 1; break;

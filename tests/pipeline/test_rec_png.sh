@@ -141,6 +141,28 @@ pixels "--sheet --scale layout" "$T/sheet2.png" "9 4 1: \
 0 0 1 1 128 1 1 2 2 \
 2 2 3 3 128 3 3 4 4 \
 2 2 3 3 128 3 3 4 4"
+# --boxes: a gray 4x3 image becomes RGB; box 0 ([1,0,3,3]) outlined in
+# red (238 102 119), box 1 ([0,0,1,1]) in blue (68 119 170) under it
+mkrec --img 4x3x1 --field boxes=mpk:9294010003039400000101 >"$T/boxes.rec"
+ok "--boxes" rec-png --boxes 0 -o "$T/boxes" "$T/boxes.rec"
+pixels "--boxes draws every box, the best on top" "$T/boxes/000000.png" "4 3 3: \
+68 119 170 238 102 119 238 102 119 238 102 119 \
+4 4 4 238 102 119 6 6 6 238 102 119 \
+8 8 8 238 102 119 238 102 119 238 102 119"
+ok "--boxes 1" rec-png --boxes 1 --scale 2 --sheet "$T/box1.png" "$T/boxes.rec"
+pixels "--boxes 1 draws the first, scaled" "$T/box1.png" "$(python3 -c 'import sys
+red = (238, 102, 119)
+px = []
+for y in range(6):
+    for x in range(8):
+        edge = 2 <= x <= 7 and (x in (2, 7) or y in (0, 5))
+        v = (4 * (y // 2) + x // 2) % 256
+        px += red if edge else (v, v, v)
+print("8 6 3: " + " ".join(map(str, px)))')"
+mkrec --img 2x2x1 --field boxes=str:x >"$T/badboxes.rec"
+fails "--boxes: a bad boxes field" 1 rec-png --boxes 0 -o "$T/bad" "$T/badboxes.rec"
+says "--boxes: the error names the field and record" "boxes" "record 0"
+
 mkrec -n 64 --img 3x3x1 >"$T/64.rec"
 ok "--sheet of 64" rec-png --sheet "$T/sheet64.png" "$T/64.rec"
 pixels "--sheet of 64 is a square grid" "$T/sheet64.png" \

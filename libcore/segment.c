@@ -1,0 +1,181 @@
+#include "segment.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "filter.h"
+
+typedef struct edge {
+	uint32_t weight_bits; /* a non-negative float's bits order as the float does */
+	uint32_t a, b;
+} edge;
+
+/* The image as smoothed float planes, channel after channel. */
+static void smooth_planes(const uint8_t *px, uint32_t w, uint32_t h, uint32_t c, double sigma,
+			  float *planes, float *scratch)
+{
+	size_t n_px = (size_t)w * h;
+	kernel1d k;
+	if (sigma > 0)
+		kernel_gaussian(&k, sigma, 0);
+	for (uint32_t ch = 0; ch < c; ch++) {
+		float *plane = planes + ch * n_px;
+		float *raw = sigma > 0 ? scratch : plane;
+		for (size_t i = 0; i < n_px; i++)
+			raw[i] = px[i * c + ch];
+		if (sigma > 0)
+			filter_separable(raw, plane, scratch + n_px, w, h, &k, &k);
+	}
+}
+
+static uint32_t weight_bits(const float *planes, size_t n_px, uint32_t c, size_t i, size_t j)
+{
+	float sum = 0;
+	for (uint32_t ch = 0; ch < c; ch++) {
+		float d = planes[ch * n_px + i] - planes[ch * n_px + j];
+		sum += d * d;
+	}
+	float dist = sqrtf(sum);
+	uint32_t bits;
+	memcpy(&bits, &dist, sizeof bits);
+	return bits;
+}
+
+/* Right and down neighbours, and with 8-connectivity the two diagonals
+ * below: every pixel pair once. */
+static size_t build_edges(const float *planes, uint32_t w, uint32_t h, uint32_t c,
+			  int connectivity, edge *edges)
+{
+	size_t n_px = (size_t)w * h, n = 0;
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++) {
+			size_t i = (size_t)y * w + x;
+			if (x + 1 < w)
+				edges[n++] = (edge){weight_bits(planes, n_px, c, i, i + 1), (uint32_t)i,
+						    (uint32_t)(i + 1)};
+			if (y + 1 < h)
+				edges[n++] = (edge){weight_bits(planes, n_px, c, i, i + w), (uint32_t)i,
+						    (uint32_t)(i + w)};
+			if (connectivity == 8 && y + 1 < h && x + 1 < w)
+				edges[n++] = (edge){weight_bits(planes, n_px, c, i, i + w + 1),
+						    (uint32_t)i, (uint32_t)(i + w + 1)};
+			if (connectivity == 8 && y + 1 < h && x > 0)
+				edges[n++] = (edge){weight_bits(planes, n_px, c, i, i + w - 1),
+						    (uint32_t)i, (uint32_t)(i + w - 1)};
+		}
+	return n;
+}
+
+/* LSD radix sort, a byte per pass; passes whose byte is the same for all
+ * edges are skipped. Stable, so equal weights keep the raster order. */
+static void sort_edges(edge *edges, edge *spare, size_t n)
+{
+	for (int shift = 0; shift < 32; shift += 8) {
+		size_t count[256] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[edges[i].weight_bits >> shift & 0xff]++;
+		if (n == 0 || count[edges[0].weight_bits >> shift & 0xff] == n)
+			continue;
+		size_t pos = 0;
+		for (int v = 0; v < 256; v++) {
+			size_t c = count[v];
+			count[v] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			spare[count[edges[i].weight_bits >> shift & 0xff]++] = edges[i];
+		memcpy(edges, spare, n * sizeof *edges);
+	}
+}
+
+typedef struct forest {
+	uint32_t *parent, *size;
+	float *threshold; /* Int(C) + k/|C| of each root (eq. 4 of the paper) */
+} forest;
+
+static uint32_t find(forest *f, uint32_t x)
+{
+	while (f->parent[x] != x) {
+		f->parent[x] = f->parent[f->parent[x]]; /* path halving */
+		x = f->parent[x];
+	}
+	return x;
+}
+
+static uint32_t join(forest *f, uint32_t a, uint32_t b)
+{
+	if (f->size[a] < f->size[b]) {
+		uint32_t t = a;
+		a = b;
+		b = t;
+	}
+	f->parent[b] = a;
+	f->size[a] += f->size[b];
+	return a;
+}
+
+int fh_segment(const uint8_t *px, uint32_t w, uint32_t h, uint32_t c, const fh_params *p,
+	       uint32_t *labels, uint32_t *n_segments)
+{
+	size_t n_px = (size_t)w * h;
+	size_t max_edges = 4 * n_px;
+	float *planes = malloc((c + 2) * n_px * sizeof *planes);
+	edge *edges = malloc(2 * max_edges * sizeof *edges);
+	forest f = {malloc(n_px * sizeof *f.parent), malloc(n_px * sizeof *f.size),
+		    malloc(n_px * sizeof *f.threshold)};
+	if (!planes || !edges || !f.parent || !f.size || !f.threshold) {
+		free(planes);
+		free(edges);
+		free(f.parent);
+		free(f.size);
+		free(f.threshold);
+		return err_set("out of memory segmenting a %ux%u image", w, h);
+	}
+	smooth_planes(px, w, h, c, p->sigma, planes, planes + c * n_px);
+	size_t n_edges = build_edges(planes, w, h, c, p->connectivity, edges);
+	sort_edges(edges, edges + max_edges, n_edges);
+
+	float k = (float)p->k;
+	for (size_t i = 0; i < n_px; i++) {
+		f.parent[i] = (uint32_t)i;
+		f.size[i] = 1;
+		f.threshold[i] = k;
+	}
+	/* Algorithm 1: merge when the edge is no heavier than either side's
+	 * internal difference plus k/|C| */
+	for (size_t i = 0; i < n_edges; i++) {
+		uint32_t a = find(&f, edges[i].a), b = find(&f, edges[i].b);
+		float weight;
+		memcpy(&weight, &edges[i].weight_bits, sizeof weight);
+		if (a != b && weight <= f.threshold[a] && weight <= f.threshold[b]) {
+			uint32_t root = join(&f, a, b);
+			f.threshold[root] = weight + k / (float)f.size[root];
+		}
+	}
+	/* section 4.1: small components join their lightest neighbour */
+	for (size_t i = 0; i < n_edges; i++) {
+		uint32_t a = find(&f, edges[i].a), b = find(&f, edges[i].b);
+		if (a != b && (f.size[a] < p->min_size || f.size[b] < p->min_size))
+			join(&f, a, b);
+	}
+
+	uint32_t *label_of_root = f.size; /* sizes are no longer needed */
+	for (size_t i = 0; i < n_px; i++)
+		label_of_root[i] = UINT32_MAX;
+	uint32_t n = 0;
+	for (size_t i = 0; i < n_px; i++) {
+		uint32_t root = find(&f, (uint32_t)i);
+		if (label_of_root[root] == UINT32_MAX)
+			label_of_root[root] = n++;
+		labels[i] = label_of_root[root];
+	}
+	*n_segments = n;
+	free(planes);
+	free(edges);
+	free(f.parent);
+	free(f.size);
+	free(f.threshold);
+	return 0;
+}
