@@ -32,27 +32,38 @@ static uint32_t reflect101(int64_t i, uint32_t n)
 	return (uint32_t)(i < n ? i : period - i);
 }
 
-static void filter_rows(const float *src, float *dst, uint32_t w, uint32_t h, const kernel1d *k)
+/* The interior of each row tap by tap, so the inner loop runs along
+ * memory; only the border pixels resolve their taps one by one. */
+static void filter_rows(const float *restrict src, float *restrict dst, uint32_t w, uint32_t h,
+			const kernel1d *k)
 {
 	int r = k->radius;
+	uint32_t lo = (uint32_t)r < w ? (uint32_t)r : w;     /* first interior pixel */
+	uint32_t hi = w > (uint32_t)r ? w - (uint32_t)r : lo; /* past the last */
+	hi = hi < lo ? lo : hi;
 	for (uint32_t y = 0; y < h; y++) {
 		const float *in = src + (size_t)y * w;
 		float *out = dst + (size_t)y * w;
-		for (uint32_t x = 0; x < w; x++) {
+		for (uint32_t x = lo; x < hi; x++)
+			out[x] = 0;
+		for (int t = -r; t <= r; t++) {
+			float tap = k->tap[t + r];
+			const float *shifted = in + t;
+			for (uint32_t x = lo; x < hi; x++)
+				out[x] += tap * shifted[x];
+		}
+		for (uint32_t x = 0; x < w; x = x + 1 == lo ? hi : x + 1) {
 			float acc = 0;
-			if (x >= (uint32_t)r && x + r < w)
-				for (int t = -r; t <= r; t++)
-					acc += k->tap[t + r] * in[x + t];
-			else /* the border taps resolved only near the ends */
-				for (int t = -r; t <= r; t++)
-					acc += k->tap[t + r] * in[reflect101((int64_t)x + t, w)];
+			for (int t = -r; t <= r; t++)
+				acc += k->tap[t + r] * in[reflect101((int64_t)x + t, w)];
 			out[x] = acc;
 		}
 	}
 }
 
 /* Row by row, so the inner loop runs along memory. */
-static void filter_cols(const float *src, float *dst, uint32_t w, uint32_t h, const kernel1d *k)
+static void filter_cols(const float *restrict src, float *restrict dst, uint32_t w, uint32_t h,
+			const kernel1d *k)
 {
 	int r = k->radius;
 	for (uint32_t y = 0; y < h; y++) {

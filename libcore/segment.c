@@ -12,11 +12,12 @@ typedef struct edge {
 	uint32_t a, b;
 } edge;
 
-/* The image as smoothed float planes, channel after channel. */
-static void smooth_planes(const uint8_t *px, uint32_t w, uint32_t h, uint32_t c, double sigma,
-			  float *planes, float *scratch)
+int fh_smooth(const uint8_t *px, uint32_t w, uint32_t h, uint32_t c, double sigma, float *planes)
 {
 	size_t n_px = (size_t)w * h;
+	float *scratch = sigma > 0 ? malloc(2 * n_px * sizeof *scratch) : NULL;
+	if (sigma > 0 && !scratch)
+		return err_set("out of memory smoothing a %ux%u image", w, h);
 	kernel1d k;
 	if (sigma > 0)
 		kernel_gaussian(&k, sigma, 0);
@@ -28,6 +29,8 @@ static void smooth_planes(const uint8_t *px, uint32_t w, uint32_t h, uint32_t c,
 		if (sigma > 0)
 			filter_separable(raw, plane, scratch + n_px, w, h, &k, &k);
 	}
+	free(scratch);
+	return 0;
 }
 
 static uint32_t weight_bits(const float *planes, size_t n_px, uint32_t c, size_t i, size_t j)
@@ -68,26 +71,33 @@ static size_t build_edges(const float *planes, uint32_t w, uint32_t h, uint32_t 
 	return n;
 }
 
-/* LSD radix sort, a byte per pass; passes whose byte is the same for all
- * edges are skipped. Stable, so equal weights keep the raster order. */
-static void sort_edges(edge *edges, edge *spare, size_t n)
+/* LSD radix sort, a byte per pass, between the two buffers, with the
+ * counts of all four bytes taken in one read; passes whose byte is the
+ * same for all edges are skipped. Stable, so equal weights keep the
+ * raster order. Returns the buffer that holds the result. */
+static edge *sort_edges(edge *edges, edge *spare, size_t n)
 {
-	for (int shift = 0; shift < 32; shift += 8) {
-		size_t count[256] = {0};
-		for (size_t i = 0; i < n; i++)
-			count[edges[i].weight_bits >> shift & 0xff]++;
-		if (n == 0 || count[edges[0].weight_bits >> shift & 0xff] == n)
+	size_t count[4][256] = {{0}};
+	for (size_t i = 0; i < n; i++)
+		for (int byte = 0; byte < 4; byte++)
+			count[byte][edges[i].weight_bits >> 8 * byte & 0xff]++;
+	for (int byte = 0; byte < 4; byte++) {
+		int shift = 8 * byte;
+		if (n == 0 || count[byte][edges[0].weight_bits >> shift & 0xff] == n)
 			continue;
 		size_t pos = 0;
 		for (int v = 0; v < 256; v++) {
-			size_t c = count[v];
-			count[v] = pos;
+			size_t c = count[byte][v];
+			count[byte][v] = pos;
 			pos += c;
 		}
 		for (size_t i = 0; i < n; i++)
-			spare[count[edges[i].weight_bits >> shift & 0xff]++] = edges[i];
-		memcpy(edges, spare, n * sizeof *edges);
+			spare[count[byte][edges[i].weight_bits >> shift & 0xff]++] = edges[i];
+		edge *sorted = spare;
+		spare = edges;
+		edges = sorted;
 	}
+	return edges;
 }
 
 typedef struct forest {
@@ -116,26 +126,23 @@ static uint32_t join(forest *f, uint32_t a, uint32_t b)
 	return a;
 }
 
-int fh_segment(const uint8_t *px, uint32_t w, uint32_t h, uint32_t c, const fh_params *p,
+int fh_segment(const float *planes, uint32_t w, uint32_t h, uint32_t c, const fh_params *p,
 	       uint32_t *labels, uint32_t *n_segments)
 {
 	size_t n_px = (size_t)w * h;
 	size_t max_edges = 4 * n_px;
-	float *planes = malloc((c + 2) * n_px * sizeof *planes);
-	edge *edges = malloc(2 * max_edges * sizeof *edges);
+	edge *buffers = malloc(2 * max_edges * sizeof *buffers);
 	forest f = {malloc(n_px * sizeof *f.parent), malloc(n_px * sizeof *f.size),
 		    malloc(n_px * sizeof *f.threshold)};
-	if (!planes || !edges || !f.parent || !f.size || !f.threshold) {
-		free(planes);
-		free(edges);
+	if (!buffers || !f.parent || !f.size || !f.threshold) {
+		free(buffers);
 		free(f.parent);
 		free(f.size);
 		free(f.threshold);
 		return err_set("out of memory segmenting a %ux%u image", w, h);
 	}
-	smooth_planes(px, w, h, c, p->sigma, planes, planes + c * n_px);
-	size_t n_edges = build_edges(planes, w, h, c, p->connectivity, edges);
-	sort_edges(edges, edges + max_edges, n_edges);
+	size_t n_edges = build_edges(planes, w, h, c, p->connectivity, buffers);
+	edge *edges = sort_edges(buffers, buffers + max_edges, n_edges);
 
 	float k = (float)p->k;
 	for (size_t i = 0; i < n_px; i++) {
@@ -172,8 +179,7 @@ int fh_segment(const uint8_t *px, uint32_t w, uint32_t h, uint32_t c, const fh_p
 		labels[i] = label_of_root[root];
 	}
 	*n_segments = n;
-	free(planes);
-	free(edges);
+	free(buffers);
 	free(f.parent);
 	free(f.size);
 	free(f.threshold);

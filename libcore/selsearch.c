@@ -142,6 +142,7 @@ static int compare_ranked(const void *x, const void *y)
 /* The work of one image, freed at the end. */
 typedef struct search {
 	uint8_t *rgb, *converted;
+	float *smoothed; /* the converted image, blurred for segmentation */
 	uint32_t *labels;
 	ss_pixels pixels;
 	ss_regions regions;
@@ -155,6 +156,7 @@ static void search_free(search *s)
 {
 	free(s->rgb);
 	free(s->converted);
+	free(s->smoothed);
 	free(s->labels);
 	ss_pixels_free(&s->pixels);
 	ss_regions_free(&s->regions);
@@ -231,23 +233,25 @@ static int search_run(search *s, const img_view *im, const ss_params *p, rng *g,
 	size_t n_px = (size_t)im->w * im->h;
 	s->rgb = malloc(3 * n_px);
 	s->converted = malloc(3 * n_px);
+	s->smoothed = malloc(3 * n_px * sizeof *s->smoothed);
 	s->labels = malloc(n_px * sizeof *s->labels);
 	s->hierarchy = malloc(2 * n_px * sizeof *s->hierarchy);
-	if (!s->rgb || !s->converted || !s->labels || !s->hierarchy)
+	if (!s->rgb || !s->converted || !s->smoothed || !s->labels || !s->hierarchy)
 		return err_set("out of memory for a %ux%u image", im->w, im->h);
 	to_rgb(im, s->rgb);
 	for (size_t c = 0; c < p->n_cspaces; c++) {
 		enum cspace cs = p->cspaces[c];
 		uint32_t channels = cspace_channels(cs);
 		cspace_convert(cs, s->rgb, n_px, s->converted);
-		if (ss_pixels_compute(&s->pixels, s->converted, im->w, im->h, channels) < 0)
+		if (ss_pixels_compute(&s->pixels, s->converted, im->w, im->h, channels) < 0 ||
+		    fh_smooth(s->converted, im->w, im->h, channels, p->sigma, s->smoothed) < 0)
 			return -1;
 		for (size_t k = 0; k < p->n_ks; k++) {
-			fh_params fh = {p->sigma, p->ks[k],
+			fh_params fh = {p->ks[k],
 					(uint32_t)(p->min_size < 0 ? p->ks[k] : (double)p->min_size),
 					p->connectivity};
 			uint32_t n_segments;
-			if (fh_segment(s->converted, im->w, im->h, channels, &fh, s->labels,
+			if (fh_segment(s->smoothed, im->w, im->h, channels, &fh, s->labels,
 				       &n_segments) < 0 ||
 			    ss_regions_compute(&s->regions, &s->pixels, s->labels, n_segments) < 0)
 				return -1;

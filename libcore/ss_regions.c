@@ -10,8 +10,8 @@
 
 void ss_pixels_free(ss_pixels *p)
 {
-	free(p->colour_bin);
-	free(p->texture_bin);
+	free(p->colour_slot);
+	free(p->texture_slot);
 	memset(p, 0, sizeof *p);
 }
 
@@ -36,18 +36,18 @@ int ss_pixels_compute(ss_pixels *p, const uint8_t *px, uint32_t w, uint32_t h, u
 	p->w = w;
 	p->h = h;
 	p->c = c;
-	p->colour_bin = malloc(n_px * c);
-	p->texture_bin = malloc(n_px * c * SS_ORIENTATIONS);
+	p->colour_slot = malloc(n_px * c);
+	p->texture_slot = malloc(n_px * c * SS_ORIENTATIONS);
 	float *buf = malloc(4 * n_px * sizeof *buf);
 	float *response = malloc(n_px * SS_ORIENTATIONS * sizeof *response);
-	if (!p->colour_bin || !p->texture_bin || !buf || !response) {
+	if (!p->colour_slot || !p->texture_slot || !buf || !response) {
 		free(buf);
 		free(response);
 		ss_pixels_free(p);
 		return err_set("out of memory for the features of a %ux%u image", w, h);
 	}
 	for (size_t i = 0; i < n_px * c; i++)
-		p->colour_bin[i] = (uint8_t)(px[i] * SS_COLOUR_BINS / 256);
+		p->colour_slot[i] = (uint8_t)(i % c * SS_COLOUR_BINS + px[i] * SS_COLOUR_BINS / 256);
 
 	float *dx = buf, *dy = buf + n_px;
 	float cosines[SS_ORIENTATIONS], sines[SS_ORIENTATIONS];
@@ -72,8 +72,9 @@ int ss_pixels_compute(ss_pixels *p, const uint8_t *px, uint32_t w, uint32_t h, u
 			for (int o = 0; o < SS_ORIENTATIONS; o++) {
 				float scale = max[o] > 0 ? SS_TEXTURE_BINS / max[o] : 0;
 				int bin = (int)(response[i * SS_ORIENTATIONS + o] * scale);
-				p->texture_bin[(i * c + ch) * SS_ORIENTATIONS + o] =
-					(uint8_t)(bin < SS_TEXTURE_BINS ? bin : SS_TEXTURE_BINS - 1);
+				bin = bin < SS_TEXTURE_BINS ? bin : SS_TEXTURE_BINS - 1;
+				p->texture_slot[(i * c + ch) * SS_ORIENTATIONS + o] =
+					(uint8_t)((ch * SS_ORIENTATIONS + o) * SS_TEXTURE_BINS + bin);
 			}
 	}
 	free(buf);
@@ -134,7 +135,7 @@ static int find_pairs(ss_regions *r, const uint32_t *labels, uint32_t w, uint32_
 int ss_regions_compute(ss_regions *r, const ss_pixels *p, const uint32_t *labels, uint32_t n)
 {
 	size_t n_px = (size_t)p->w * p->h;
-	uint32_t c = p->c;
+	uint32_t c = p->c, n_texture = c * SS_ORIENTATIONS;
 	free(r->size);
 	free(r->bbox);
 	free(r->colour);
@@ -142,42 +143,50 @@ int ss_regions_compute(ss_regions *r, const ss_pixels *p, const uint32_t *labels
 	r->n = n;
 	r->n_px = (uint32_t)n_px;
 	r->colour_len = c * SS_COLOUR_BINS;
-	r->texture_len = c * SS_ORIENTATIONS * SS_TEXTURE_BINS;
+	r->texture_len = n_texture * SS_TEXTURE_BINS;
+	size_t hist_len = r->colour_len + r->texture_len;
 	r->size = calloc(n, sizeof *r->size);
 	r->bbox = malloc(n * sizeof *r->bbox);
-	r->colour = calloc((size_t)n * r->colour_len, sizeof *r->colour);
-	r->texture = calloc((size_t)n * r->texture_len, sizeof *r->texture);
-	if (!r->size || !r->bbox || !r->colour || !r->texture)
+	r->colour = malloc((size_t)n * r->colour_len * sizeof *r->colour);
+	r->texture = malloc((size_t)n * r->texture_len * sizeof *r->texture);
+	/* integer counts first: adding 1 to a float is slower and no more exact */
+	uint32_t *counts = calloc((size_t)n * hist_len, sizeof *counts);
+	if (!r->size || !r->bbox || !r->colour || !r->texture || !counts) {
+		free(counts);
 		return err_set("out of memory for %u regions", n);
+	}
 	for (uint32_t i = 0; i < n; i++)
 		r->bbox[i] = (ss_bbox){INT32_MAX, INT32_MAX, -1, -1};
-	for (size_t i = 0; i < n_px; i++) {
-		uint32_t label = labels[i];
-		int32_t x = (int32_t)(i % p->w), y = (int32_t)(i / p->w);
-		ss_bbox *b = &r->bbox[label];
-		b->x0 = x < b->x0 ? x : b->x0;
-		b->y0 = y < b->y0 ? y : b->y0;
-		b->x1 = x > b->x1 ? x : b->x1;
-		b->y1 = y > b->y1 ? y : b->y1;
-		r->size[label]++;
-		float *colour = r->colour + (size_t)label * r->colour_len;
-		float *texture = r->texture + (size_t)label * r->texture_len;
-		for (uint32_t ch = 0; ch < c; ch++) {
-			colour[ch * SS_COLOUR_BINS + p->colour_bin[i * c + ch]] += 1;
-			const uint8_t *bins = p->texture_bin + (i * c + ch) * SS_ORIENTATIONS;
-			for (int o = 0; o < SS_ORIENTATIONS; o++)
-				texture[(ch * SS_ORIENTATIONS + o) * SS_TEXTURE_BINS + bins[o]] += 1;
+	size_t i = 0;
+	for (int32_t y = 0; y < (int32_t)p->h; y++)
+		for (int32_t x = 0; x < (int32_t)p->w; x++, i++) {
+			uint32_t label = labels[i];
+			ss_bbox *b = &r->bbox[label];
+			b->x0 = x < b->x0 ? x : b->x0;
+			b->y0 = y < b->y0 ? y : b->y0;
+			b->x1 = x > b->x1 ? x : b->x1;
+			b->y1 = y > b->y1 ? y : b->y1;
+			r->size[label]++;
+			uint32_t *colour = counts + (size_t)label * hist_len;
+			uint32_t *texture = colour + r->colour_len;
+			const uint8_t *colour_slot = p->colour_slot + i * c;
+			const uint8_t *texture_slot = p->texture_slot + i * n_texture;
+			for (uint32_t k = 0; k < c; k++)
+				colour[colour_slot[k]]++;
+			for (uint32_t k = 0; k < n_texture; k++)
+				texture[texture_slot[k]]++;
 		}
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		/* L1 normalisation: each histogram counted c (colour) or 8c (texture)
-		 * values per pixel */
-		float colour_total = (float)r->size[i] * c;
-		float texture_total = colour_total * SS_ORIENTATIONS;
+	for (uint32_t j = 0; j < n; j++) {
+		/* L1 normalisation: c colour and 8c texture values counted per pixel */
+		float colour_scale = 1.0f / ((float)r->size[j] * c);
+		float texture_scale = colour_scale / SS_ORIENTATIONS;
+		const uint32_t *colour = counts + (size_t)j * hist_len;
+		const uint32_t *texture = colour + r->colour_len;
 		for (uint32_t k = 0; k < r->colour_len; k++)
-			r->colour[(size_t)i * r->colour_len + k] /= colour_total;
+			r->colour[(size_t)j * r->colour_len + k] = (float)colour[k] * colour_scale;
 		for (uint32_t k = 0; k < r->texture_len; k++)
-			r->texture[(size_t)i * r->texture_len + k] /= texture_total;
+			r->texture[(size_t)j * r->texture_len + k] = (float)texture[k] * texture_scale;
 	}
+	free(counts);
 	return find_pairs(r, labels, p->w, p->h);
 }

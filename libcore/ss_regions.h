@@ -12,11 +12,13 @@
 #define SS_ORIENTATIONS 8  /* Gaussian derivative directions, 45 degrees apart */
 #define SS_TEXTURE_BINS 10 /* per orientation and channel */
 
-/* An image in one colour space, binned. */
+/* An image in one colour space, binned: each pixel's slots in a region's
+ * colour histogram (channel-major, SS_COLOUR_BINS per channel) and
+ * texture histogram (channel, then orientation, SS_TEXTURE_BINS each). */
 typedef struct ss_pixels {
 	uint32_t w, h, c;
-	uint8_t *colour_bin;  /* [w*h][c] in [0, SS_COLOUR_BINS) */
-	uint8_t *texture_bin; /* [w*h][c][SS_ORIENTATIONS] in [0, SS_TEXTURE_BINS) */
+	uint8_t *colour_slot;  /* [w*h][c] */
+	uint8_t *texture_slot; /* [w*h][c * SS_ORIENTATIONS] */
 } ss_pixels;
 
 /* Bins the c-channel 8-bit image px. Texture: the derivative of a Gaussian

@@ -152,15 +152,19 @@ static void segmentation_invariants(void)
 	static const uint32_t dims[][3] = {
 		{40, 30, 3}, {40, 30, 1}, {1, 1, 3}, {1, 57, 3}, {63, 1, 1}, {2, 2, 1}, {17, 23, 3},
 	};
+	static const double sigmas[] = {0.8, 0.8, 0, 2.0};
 	static const fh_params params[] = {
-		{0.8, 100, 20, 8}, {0.8, 150, 100, 4}, {0, 10, 1, 8}, {2.0, 500, 5, 4},
+		{100, 20, 8}, {150, 100, 4}, {10, 1, 8}, {500, 5, 4},
 	};
 	for (size_t d = 0; d < sizeof dims / sizeof *dims; d++)
 		for (size_t p = 0; p < sizeof params / sizeof *params; p++) {
 			uint32_t w = dims[d][0], h = dims[d][1], c = dims[d][2];
 			uint8_t *px = test_image(w, h, c, d * 10 + p);
 			uint32_t *labels = malloc((size_t)w * h * sizeof *labels), n = 0;
-			CHECK_EQ(fh_segment(px, w, h, c, &params[p], labels, &n), 0);
+			float *planes = malloc((size_t)w * h * c * sizeof *planes);
+			CHECK_EQ(fh_smooth(px, w, h, c, sigmas[p], planes), 0);
+			CHECK_EQ(fh_segment(planes, w, h, c, &params[p], labels, &n), 0);
+			free(planes);
 			CHECK(n >= 1);
 			check_segmentation(labels, n, w, h, &params[p]);
 			free(labels);
@@ -175,13 +179,16 @@ static void segmentation_of_flat_areas(void)
 	enum { W = 20, H = 10 };
 	uint8_t px[W * H];
 	uint32_t labels[W * H], n;
-	fh_params p = {0.8, 50, 40, 8};
+	float planes[W * H];
+	fh_params p = {50, 40, 8};
 	memset(px, 90, sizeof px);
-	CHECK_EQ(fh_segment(px, W, H, 1, &p, labels, &n), 0);
+	CHECK_EQ(fh_smooth(px, W, H, 1, 0.8, planes), 0);
+	CHECK_EQ(fh_segment(planes, W, H, 1, &p, labels, &n), 0);
 	CHECK_EQ(n, 1);
 	for (int i = 0; i < W * H; i++)
 		px[i] = i % W < 8 ? 0 : 255;
-	CHECK_EQ(fh_segment(px, W, H, 1, &p, labels, &n), 0);
+	CHECK_EQ(fh_smooth(px, W, H, 1, 0.8, planes), 0);
+	CHECK_EQ(fh_segment(planes, W, H, 1, &p, labels, &n), 0);
 	CHECK_EQ(n, 2);
 	CHECK(labels[0] == 0 && labels[W - 1] == 1 && labels[W * H - W + 3] == 0);
 }
