@@ -50,5 +50,19 @@ img-decode --limit 1000 "$data/t10k-images-idx3-ubyte.gz" | rec-png --by-label -
 echo "$(find "$out/tree" -name '*.png' | wc -l) PNG files in $(ls "$out/tree" | wc -l) class directories;" \
 	"img-decode reads back $(img-decode -q "$out/tree" | rec-count) records"
 
+step "7. Selective Search boxes for the 60,000 training images, computed once: $out/boxes.rec"
+if [ -s "$out/boxes.rec" ]; then
+	echo "$out/boxes.rec: cached, $(rec-count "$out/boxes.rec") records"
+else
+	t0=$(now)
+	ssearch-boxes --threads 2 "$out/train.rec" | rec-cut -k id,boxes -o "$out/boxes.rec"
+	echo "$out/boxes.rec: $(rec-count "$out/boxes.rec") records in $(since "$t0")," \
+		"$(wc -c <"$out/boxes.rec") bytes"
+fi
+rec-cat "$out/boxes.rec" | awk -F'\\],\\[' '{ n += NF } END { printf "%.2f boxes per image\n", n / NR }'
+rec-head -n 64 "$out/train.rec" | rec-join "$out/boxes.rec" |
+	rec-png --boxes 5 --scale 4 --cols 8 --sheet "$out/boxes.png"
+echo "the 5 best boxes of 64 images: $out/boxes.png"
+
 step "Done"
 echo "The streams in $out are the input of the next stages (patchify, mask-gen, mae-train)."
