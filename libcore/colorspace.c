@@ -31,22 +31,35 @@ static uint8_t clamp_u8(double v)
 	return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : lrint(v));
 }
 
-/* OpenCV's 8-bit HSV: V = max, S = 255 (V - min) / V, H = hue in degrees / 2. */
+/* OpenCV's 8-bit HSV, in its fixed point (12 fractional bits) so that
+ * every value is the one cvtColor gives: V = max, S = 255 (V - min) / V,
+ * H = hue in degrees / 2 in [0, 180). */
+enum { HSV_SHIFT = 12 };
+
+static int32_t saturation_div[256], hue_div[256];
+
+static void init_hsv_tables(void)
+{
+	for (int i = 1; i < 256; i++) {
+		saturation_div[i] = (int32_t)lrint((255 << HSV_SHIFT) / (double)i);
+		hue_div[i] = (int32_t)lrint((180 << HSV_SHIFT) / (6.0 * i));
+	}
+}
+
 static void hsv_of(const uint8_t *rgb, uint8_t *hsv)
 {
-	int r = rgb[0], g = rgb[1], b = rgb[2];
-	int v = r > g ? (r > b ? r : b) : (g > b ? g : b);
-	int lo = r < g ? (r < b ? r : b) : (g < b ? g : b);
-	int diff = v - lo;
-	double hue = 0;
-	if (diff > 0)
-		hue = v == r ? 60.0 * (g - b) / diff : v == g ? 120.0 + 60.0 * (b - r) / diff
-							      : 240.0 + 60.0 * (r - g) / diff;
-	if (hue < 0)
-		hue += 360;
-	uint8_t h = clamp_u8(hue / 2);
-	hsv[0] = h == 180 ? 0 : h;
-	hsv[1] = v ? clamp_u8(255.0 * diff / v) : 0;
+	int32_t r = rgb[0], g = rgb[1], b = rgb[2];
+	int32_t v = r > g ? (r > b ? r : b) : (g > b ? g : b);
+	int32_t lo = r < g ? (r < b ? r : b) : (g < b ? g : b);
+	int32_t diff = v - lo;
+	/* the hue's sixth of the circle, as (diff units) from red, green or blue */
+	int32_t sixth = v == r ? g - b : v == g ? b - r + 2 * diff : r - g + 4 * diff;
+	int32_t s = (diff * saturation_div[v] + (1 << (HSV_SHIFT - 1))) >> HSV_SHIFT;
+	/* an arithmetic shift: a slightly negative hue rounds to -1, then wraps to 179 */
+	int32_t h = (int32_t)(((int64_t)sixth * hue_div[diff] + (1 << (HSV_SHIFT - 1))) >> HSV_SHIFT);
+	h += h < 0 ? 180 : 0;
+	hsv[0] = (uint8_t)h;
+	hsv[1] = (uint8_t)s;
 	hsv[2] = (uint8_t)v;
 }
 
@@ -91,9 +104,11 @@ static void rgi_of(const uint8_t *rgb, uint8_t *rgi)
 
 void cspace_convert(enum cspace cs, const uint8_t *rgb, size_t n_px, uint8_t *out)
 {
-	static pthread_once_t srgb_once = PTHREAD_ONCE_INIT;
+	static pthread_once_t srgb_once = PTHREAD_ONCE_INIT, hsv_once = PTHREAD_ONCE_INIT;
 	if (cs == CS_LAB)
 		pthread_once(&srgb_once, init_srgb_linear);
+	if (cs == CS_HSV || cs == CS_H)
+		pthread_once(&hsv_once, init_hsv_tables);
 	for (size_t i = 0; i < n_px; i++) {
 		const uint8_t *px = rgb + 3 * i;
 		uint8_t hsv[3];

@@ -6,11 +6,7 @@
 
 #include "err.h"
 #include "filter.h"
-
-typedef struct edge {
-	uint32_t weight_bits; /* a non-negative float's bits order as the float does */
-	uint32_t a, b;
-} edge;
+#include "grow.h"
 
 int fh_smooth(const uint8_t *px, uint32_t w, uint32_t h, uint32_t c, double sigma, float *planes)
 {
@@ -49,23 +45,23 @@ static uint32_t weight_bits(const float *planes, size_t n_px, uint32_t c, size_t
 /* Right and down neighbours, and with 8-connectivity the two diagonals
  * below: every pixel pair once. */
 static size_t build_edges(const float *planes, uint32_t w, uint32_t h, uint32_t c,
-			  int connectivity, edge *edges)
+			  int connectivity, fh_edge *edges)
 {
 	size_t n_px = (size_t)w * h, n = 0;
 	for (uint32_t y = 0; y < h; y++)
 		for (uint32_t x = 0; x < w; x++) {
 			size_t i = (size_t)y * w + x;
 			if (x + 1 < w)
-				edges[n++] = (edge){weight_bits(planes, n_px, c, i, i + 1), (uint32_t)i,
+				edges[n++] = (fh_edge){weight_bits(planes, n_px, c, i, i + 1), (uint32_t)i,
 						    (uint32_t)(i + 1)};
 			if (y + 1 < h)
-				edges[n++] = (edge){weight_bits(planes, n_px, c, i, i + w), (uint32_t)i,
+				edges[n++] = (fh_edge){weight_bits(planes, n_px, c, i, i + w), (uint32_t)i,
 						    (uint32_t)(i + w)};
 			if (connectivity == 8 && y + 1 < h && x + 1 < w)
-				edges[n++] = (edge){weight_bits(planes, n_px, c, i, i + w + 1),
+				edges[n++] = (fh_edge){weight_bits(planes, n_px, c, i, i + w + 1),
 						    (uint32_t)i, (uint32_t)(i + w + 1)};
 			if (connectivity == 8 && y + 1 < h && x > 0)
-				edges[n++] = (edge){weight_bits(planes, n_px, c, i, i + w - 1),
+				edges[n++] = (fh_edge){weight_bits(planes, n_px, c, i, i + w - 1),
 						    (uint32_t)i, (uint32_t)(i + w - 1)};
 		}
 	return n;
@@ -75,7 +71,7 @@ static size_t build_edges(const float *planes, uint32_t w, uint32_t h, uint32_t 
  * counts of all four bytes taken in one read; passes whose byte is the
  * same for all edges are skipped. Stable, so equal weights keep the
  * raster order. Returns the buffer that holds the result. */
-static edge *sort_edges(edge *edges, edge *spare, size_t n)
+static fh_edge *sort_edges(fh_edge *edges, fh_edge *spare, size_t n)
 {
 	size_t count[4][256] = {{0}};
 	for (size_t i = 0; i < n; i++)
@@ -93,7 +89,7 @@ static edge *sort_edges(edge *edges, edge *spare, size_t n)
 		}
 		for (size_t i = 0; i < n; i++)
 			spare[count[byte][edges[i].weight_bits >> shift & 0xff]++] = edges[i];
-		edge *sorted = spare;
+		fh_edge *sorted = spare;
 		spare = edges;
 		edges = sorted;
 	}
@@ -126,25 +122,38 @@ static uint32_t join(forest *f, uint32_t a, uint32_t b)
 	return a;
 }
 
-int fh_segment(const float *planes, uint32_t w, uint32_t h, uint32_t c, const fh_params *p,
-	       uint32_t *labels, uint32_t *n_segments)
+int fh_graph_build(fh_graph *g, const float *planes, uint32_t w, uint32_t h, uint32_t c,
+		   int connectivity)
 {
-	size_t n_px = (size_t)w * h;
-	size_t max_edges = 4 * n_px;
-	edge *buffers = malloc(2 * max_edges * sizeof *buffers);
+	size_t n_px = (size_t)w * h, max_edges = 4 * n_px;
+	if (grow_array(&g->buffer, &g->cap_buffer, 2 * max_edges, sizeof *g->buffer) < 0)
+		return err_prefix("the graph of a %ux%u image: ", w, h);
+	g->n_px = (uint32_t)n_px;
+	g->n_edges = build_edges(planes, w, h, c, connectivity, g->buffer);
+	g->edges = sort_edges(g->buffer, g->buffer + max_edges, g->n_edges);
+	return 0;
+}
+
+void fh_graph_free(fh_graph *g)
+{
+	free(g->buffer);
+	memset(g, 0, sizeof *g);
+}
+
+int fh_segment(const fh_graph *g, double k_scale, uint32_t min_size, uint32_t *labels,
+	       uint32_t *n_segments)
+{
+	size_t n_px = g->n_px;
+	const fh_edge *edges = g->edges;
 	forest f = {malloc(n_px * sizeof *f.parent), malloc(n_px * sizeof *f.size),
 		    malloc(n_px * sizeof *f.threshold)};
-	if (!buffers || !f.parent || !f.size || !f.threshold) {
-		free(buffers);
+	if (!f.parent || !f.size || !f.threshold) {
 		free(f.parent);
 		free(f.size);
 		free(f.threshold);
-		return err_set("out of memory segmenting a %ux%u image", w, h);
+		return err_set("out of memory segmenting %zu pixels", n_px);
 	}
-	size_t n_edges = build_edges(planes, w, h, c, p->connectivity, buffers);
-	edge *edges = sort_edges(buffers, buffers + max_edges, n_edges);
-
-	float k = (float)p->k;
+	float k = (float)k_scale;
 	for (size_t i = 0; i < n_px; i++) {
 		f.parent[i] = (uint32_t)i;
 		f.size[i] = 1;
@@ -152,7 +161,7 @@ int fh_segment(const float *planes, uint32_t w, uint32_t h, uint32_t c, const fh
 	}
 	/* Algorithm 1: merge when the edge is no heavier than either side's
 	 * internal difference plus k/|C| */
-	for (size_t i = 0; i < n_edges; i++) {
+	for (size_t i = 0; i < g->n_edges; i++) {
 		uint32_t a = find(&f, edges[i].a), b = find(&f, edges[i].b);
 		float weight;
 		memcpy(&weight, &edges[i].weight_bits, sizeof weight);
@@ -162,9 +171,9 @@ int fh_segment(const float *planes, uint32_t w, uint32_t h, uint32_t c, const fh
 		}
 	}
 	/* section 4.1: small components join their lightest neighbour */
-	for (size_t i = 0; i < n_edges; i++) {
+	for (size_t i = 0; i < g->n_edges; i++) {
 		uint32_t a = find(&f, edges[i].a), b = find(&f, edges[i].b);
-		if (a != b && (f.size[a] < p->min_size || f.size[b] < p->min_size))
+		if (a != b && (f.size[a] < min_size || f.size[b] < min_size))
 			join(&f, a, b);
 	}
 
@@ -179,7 +188,6 @@ int fh_segment(const float *planes, uint32_t w, uint32_t h, uint32_t c, const fh
 		labels[i] = label_of_root[root];
 	}
 	*n_segments = n;
-	free(buffers);
 	free(f.parent);
 	free(f.size);
 	free(f.threshold);

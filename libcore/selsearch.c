@@ -144,6 +144,7 @@ typedef struct search {
 	uint8_t *rgb, *converted;
 	float *smoothed; /* the converted image, blurred for segmentation */
 	uint32_t *labels;
+	fh_graph graph;
 	ss_pixels pixels;
 	ss_regions regions;
 	ss_bbox *hierarchy;
@@ -158,6 +159,7 @@ static void search_free(search *s)
 	free(s->converted);
 	free(s->smoothed);
 	free(s->labels);
+	fh_graph_free(&s->graph);
 	ss_pixels_free(&s->pixels);
 	ss_regions_free(&s->regions);
 	free(s->hierarchy);
@@ -244,15 +246,13 @@ static int search_run(search *s, const img_view *im, const ss_params *p, rng *g,
 		uint32_t channels = cspace_channels(cs);
 		cspace_convert(cs, s->rgb, n_px, s->converted);
 		if (ss_pixels_compute(&s->pixels, s->converted, im->w, im->h, channels) < 0 ||
-		    fh_smooth(s->converted, im->w, im->h, channels, p->sigma, s->smoothed) < 0)
+		    fh_smooth(s->converted, im->w, im->h, channels, p->sigma, s->smoothed) < 0 ||
+		    fh_graph_build(&s->graph, s->smoothed, im->w, im->h, channels, p->connectivity) < 0)
 			return -1;
 		for (size_t k = 0; k < p->n_ks; k++) {
-			fh_params fh = {p->ks[k],
-					(uint32_t)(p->min_size < 0 ? p->ks[k] : (double)p->min_size),
-					p->connectivity};
+			uint32_t min_size = (uint32_t)(p->min_size < 0 ? p->ks[k] : (double)p->min_size);
 			uint32_t n_segments;
-			if (fh_segment(s->smoothed, im->w, im->h, channels, &fh, s->labels,
-				       &n_segments) < 0 ||
+			if (fh_segment(&s->graph, p->ks[k], min_size, s->labels, &n_segments) < 0 ||
 			    ss_regions_compute(&s->regions, &s->pixels, s->labels, n_segments) < 0)
 				return -1;
 			if (want_segments && c == 0 && k == 0) {

@@ -34,6 +34,11 @@ static void colour_spaces_match_opencv_encodings(void)
 	convert_one(CS_HSV, 0, 0, 255, (const uint8_t[]){120, 255, 255});
 	convert_one(CS_HSV, 255, 0, 128, (const uint8_t[]){165, 255, 255});
 	convert_one(CS_HSV, 100, 100, 100, (const uint8_t[]){0, 0, 100});
+	/* a hue just below 0 degrees wraps to 179, as OpenCV's fixed point has it */
+	const uint8_t below_red[3] = {180, 0, 3};
+	uint8_t hsv[3];
+	cspace_convert(CS_HSV, below_red, 1, hsv);
+	CHECK(hsv[0] == 179 && hsv[1] == 255 && hsv[2] == 180);
 	convert_one(CS_LAB, 255, 255, 255, (const uint8_t[]){255, 128, 128});
 	convert_one(CS_LAB, 0, 0, 0, (const uint8_t[]){0, 128, 128});
 	convert_one(CS_LAB, 255, 0, 0, (const uint8_t[]){136, 208, 195});
@@ -97,8 +102,33 @@ static uint8_t *test_image(uint32_t w, uint32_t h, uint32_t c, uint64_t seed)
 /* Every pixel labelled below n, every label used, every segment connected
  * under the graph's connectivity, none smaller than min_size unless the
  * image is. */
+typedef struct seg_case {
+	double sigma, k;
+	uint32_t min_size;
+	int connectivity;
+} seg_case;
+
+/* Segments px as seg_case says: the number of segments. */
+static uint32_t segment(const uint8_t *px, uint32_t w, uint32_t h, uint32_t c, const seg_case *p,
+			uint32_t *labels)
+{
+	float *planes = malloc((size_t)w * h * c * sizeof *planes);
+	fh_graph graph = {0};
+	uint32_t n = 0;
+	CHECK_EQ(fh_smooth(px, w, h, c, p->sigma, planes), 0);
+	CHECK_EQ(fh_graph_build(&graph, planes, w, h, c, p->connectivity), 0);
+	CHECK_EQ(graph.n_edges, (size_t)(w - 1) * h + (size_t)w * (h - 1) +
+					(p->connectivity == 8 ? 2 * (size_t)(w - 1) * (h - 1) : 0));
+	for (size_t i = 1; i < graph.n_edges; i++)
+		CHECK(graph.edges[i - 1].weight_bits <= graph.edges[i].weight_bits);
+	CHECK_EQ(fh_segment(&graph, p->k, p->min_size, labels, &n), 0);
+	fh_graph_free(&graph);
+	free(planes);
+	return n;
+}
+
 static void check_segmentation(const uint32_t *labels, uint32_t n, uint32_t w, uint32_t h,
-			       const fh_params *p)
+			       const seg_case *p)
 {
 	size_t n_px = (size_t)w * h;
 	uint32_t *size = calloc(n, sizeof *size);
@@ -152,19 +182,15 @@ static void segmentation_invariants(void)
 	static const uint32_t dims[][3] = {
 		{40, 30, 3}, {40, 30, 1}, {1, 1, 3}, {1, 57, 3}, {63, 1, 1}, {2, 2, 1}, {17, 23, 3},
 	};
-	static const double sigmas[] = {0.8, 0.8, 0, 2.0};
-	static const fh_params params[] = {
-		{100, 20, 8}, {150, 100, 4}, {10, 1, 8}, {500, 5, 4},
+	static const seg_case params[] = {
+		{0.8, 100, 20, 8}, {0.8, 150, 100, 4}, {0, 10, 1, 8}, {2.0, 500, 5, 4},
 	};
 	for (size_t d = 0; d < sizeof dims / sizeof *dims; d++)
 		for (size_t p = 0; p < sizeof params / sizeof *params; p++) {
 			uint32_t w = dims[d][0], h = dims[d][1], c = dims[d][2];
 			uint8_t *px = test_image(w, h, c, d * 10 + p);
-			uint32_t *labels = malloc((size_t)w * h * sizeof *labels), n = 0;
-			float *planes = malloc((size_t)w * h * c * sizeof *planes);
-			CHECK_EQ(fh_smooth(px, w, h, c, sigmas[p], planes), 0);
-			CHECK_EQ(fh_segment(planes, w, h, c, &params[p], labels, &n), 0);
-			free(planes);
+			uint32_t *labels = malloc((size_t)w * h * sizeof *labels);
+			uint32_t n = segment(px, w, h, c, &params[p], labels);
 			CHECK(n >= 1);
 			check_segmentation(labels, n, w, h, &params[p]);
 			free(labels);
@@ -178,18 +204,13 @@ static void segmentation_of_flat_areas(void)
 {
 	enum { W = 20, H = 10 };
 	uint8_t px[W * H];
-	uint32_t labels[W * H], n;
-	float planes[W * H];
-	fh_params p = {50, 40, 8};
+	uint32_t labels[W * H];
+	const seg_case p = {0.8, 50, 40, 8};
 	memset(px, 90, sizeof px);
-	CHECK_EQ(fh_smooth(px, W, H, 1, 0.8, planes), 0);
-	CHECK_EQ(fh_segment(planes, W, H, 1, &p, labels, &n), 0);
-	CHECK_EQ(n, 1);
+	CHECK_EQ(segment(px, W, H, 1, &p, labels), 1);
 	for (int i = 0; i < W * H; i++)
 		px[i] = i % W < 8 ? 0 : 255;
-	CHECK_EQ(fh_smooth(px, W, H, 1, 0.8, planes), 0);
-	CHECK_EQ(fh_segment(planes, W, H, 1, &p, labels, &n), 0);
-	CHECK_EQ(n, 2);
+	CHECK_EQ(segment(px, W, H, 1, &p, labels), 2);
 	CHECK(labels[0] == 0 && labels[W - 1] == 1 && labels[W * H - W + 3] == 0);
 }
 
