@@ -1,0 +1,162 @@
+#include "augment.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "err.h"
+
+/* RandomResizedCrop.get_params of torchvision: ten tries at an area and an
+ * aspect ratio that fit, then a centre crop of the clamped aspect. */
+static void rrc_window(const augment_opts *opt, double W, double H, rng *g, double *x,
+		       double *y, double *w, double *h)
+{
+	double area = W * H, log_min = log(opt->ratio_min), log_max = log(opt->ratio_max);
+	for (int attempt = 0; attempt < 10; attempt++) {
+		double target = area * (opt->scale_min + (opt->scale_max - opt->scale_min) * rng_uniform(g));
+		double aspect = exp(log_min + (log_max - log_min) * rng_uniform(g));
+		double cw = round(sqrt(target * aspect)), ch = round(sqrt(target / aspect));
+		if (cw > 0 && cw <= W && ch > 0 && ch <= H) {
+			*y = (double)rng_below(g, (uint64_t)(H - ch) + 1);
+			*x = (double)rng_below(g, (uint64_t)(W - cw) + 1);
+			*w = cw;
+			*h = ch;
+			return;
+		}
+	}
+	double in_ratio = W / H;
+	*w = W;
+	*h = H;
+	if (in_ratio < opt->ratio_min)
+		*h = round(W / opt->ratio_min);
+	else if (in_ratio > opt->ratio_max)
+		*w = round(H * opt->ratio_max);
+	*x = floor((W - *w) / 2);
+	*y = floor((H - *h) / 2);
+}
+
+int augment_plan(const augment_opts *opt, uint32_t src_w, uint32_t src_h, rng *g, crop_rect *c)
+{
+	/* the work happens in the resized image's coordinates, scaled back to
+	 * the source at the end, so resize and crop are one resampling */
+	double W = opt->resize ? opt->resize : src_w, H = opt->resize ? opt->resize : src_h;
+	double x = 0, y = 0, w = W, h = H;
+	c->out_w = opt->size ? opt->size : (uint32_t)W;
+	c->out_h = opt->size ? opt->size : (uint32_t)H;
+	if (opt->crop == CROP_RANDOM) {
+		if (c->out_w > W || c->out_h > H)
+			return err_set("a %ux%u image is smaller than the %ux%u crop", (uint32_t)W,
+				       (uint32_t)H, c->out_w, c->out_h);
+		x = (double)rng_below(g, (uint64_t)(W - c->out_w) + 1);
+		y = (double)rng_below(g, (uint64_t)(H - c->out_h) + 1);
+		w = c->out_w;
+		h = c->out_h;
+	} else if (opt->crop == CROP_RRC) {
+		rrc_window(opt, W, H, g, &x, &y, &w, &h);
+	}
+	c->flip = opt->flip ? (int)rng_below(g, 2) : 0;
+	double sx = src_w / W, sy = src_h / H;
+	c->x = x * sx;
+	c->y = y * sy;
+	c->w = w * sx;
+	c->h = h * sy;
+	return 0;
+}
+
+static int is_integer(double v)
+{
+	return v == floor(v);
+}
+
+/* Source coordinate of output sample o on one axis (half-pixel centres). */
+static double source_at(double origin, double span, uint32_t n_out, uint32_t o)
+{
+	return origin + (o + 0.5) * span / n_out - 0.5;
+}
+
+int augment_image(const img_view *src, const crop_rect *c, img *dst)
+{
+	if (img_alloc(dst, c->out_w, c->out_h, src->c) < 0)
+		return -1;
+	uint32_t ch = src->c;
+	if (c->w == c->out_w && c->h == c->out_h && is_integer(c->x) && is_integer(c->y)) {
+		for (uint32_t oy = 0; oy < c->out_h; oy++) {
+			const uint8_t *row = src->px + (((size_t)c->y + oy) * src->w + (size_t)c->x) * ch;
+			uint8_t *out = dst->px + (size_t)oy * c->out_w * ch;
+			if (!c->flip)
+				memcpy(out, row, (size_t)c->out_w * ch);
+			else
+				for (uint32_t ox = 0; ox < c->out_w; ox++)
+					memcpy(out + (size_t)(c->out_w - 1 - ox) * ch, row + (size_t)ox * ch, ch);
+		}
+		return 0;
+	}
+	for (uint32_t oy = 0; oy < c->out_h; oy++) {
+		double fy = source_at(c->y, c->h, c->out_h, oy);
+		fy = fy < 0 ? 0 : fy > src->h - 1 ? src->h - 1 : fy;
+		uint32_t y0 = (uint32_t)fy, y1 = y0 + 1 < src->h ? y0 + 1 : y0;
+		double wy = fy - y0;
+		for (uint32_t ox = 0; ox < c->out_w; ox++) {
+			double fx = source_at(c->x, c->w, c->out_w, ox);
+			fx = fx < 0 ? 0 : fx > src->w - 1 ? src->w - 1 : fx;
+			uint32_t x0 = (uint32_t)fx, x1 = x0 + 1 < src->w ? x0 + 1 : x0;
+			double wx = fx - x0;
+			uint32_t dx = c->flip ? c->out_w - 1 - ox : ox;
+			uint8_t *out = dst->px + ((size_t)oy * c->out_w + dx) * ch;
+			for (uint32_t k = 0; k < ch; k++) {
+				double top = src->px[((size_t)y0 * src->w + x0) * ch + k] * (1 - wx) +
+					     src->px[((size_t)y0 * src->w + x1) * ch + k] * wx;
+				double bottom = src->px[((size_t)y1 * src->w + x0) * ch + k] * (1 - wx) +
+						src->px[((size_t)y1 * src->w + x1) * ch + k] * wx;
+				out[k] = (uint8_t)(top * (1 - wy) + bottom * wy + 0.5);
+			}
+		}
+	}
+	return 0;
+}
+
+static uint32_t nearest(double origin, double span, uint32_t n_out, uint32_t o, uint32_t n_src)
+{
+	double f = floor(origin + (o + 0.5) * span / n_out);
+	return f < 0 ? 0 : f >= n_src ? n_src - 1 : (uint32_t)f;
+}
+
+void augment_labels(const uint32_t *src, uint32_t src_w, uint32_t src_h, const crop_rect *c,
+		    uint32_t *dst)
+{
+	for (uint32_t oy = 0; oy < c->out_h; oy++) {
+		uint32_t sy = nearest(c->y, c->h, c->out_h, oy, src_h);
+		for (uint32_t ox = 0; ox < c->out_w; ox++) {
+			uint32_t sx = nearest(c->x, c->w, c->out_w, ox, src_w);
+			uint32_t dx = c->flip ? c->out_w - 1 - ox : ox;
+			dst[(size_t)oy * c->out_w + dx] = src[(size_t)sy * src_w + sx];
+		}
+	}
+}
+
+static double clamp(double v, double hi)
+{
+	return v < 0 ? 0 : v > hi ? hi : v;
+}
+
+size_t augment_boxes(box *boxes, size_t n_boxes, const crop_rect *c, double min_keep)
+{
+	double sx = c->out_w / c->w, sy = c->out_h / c->h;
+	size_t kept = 0;
+	for (size_t i = 0; i < n_boxes; i++) {
+		const box *b = &boxes[i];
+		double x0 = (b->x - c->x) * sx, x1 = (b->x + (double)b->w - c->x) * sx;
+		double y0 = (b->y - c->y) * sy, y1 = (b->y + (double)b->h - c->y) * sy;
+		double area = (x1 - x0) * (y1 - y0);
+		x0 = round(clamp(x0, c->out_w));
+		x1 = round(clamp(x1, c->out_w));
+		y0 = round(clamp(y0, c->out_h));
+		y1 = round(clamp(y1, c->out_h));
+		if (x1 - x0 < 1 || y1 - y0 < 1 || (x1 - x0) * (y1 - y0) < min_keep * area)
+			continue;
+		box out = {(int32_t)x0, (int32_t)y0, (int32_t)(x1 - x0), (int32_t)(y1 - y0)};
+		if (c->flip)
+			out.x = (int32_t)c->out_w - out.x - out.w;
+		boxes[kept++] = out;
+	}
+	return kept;
+}
