@@ -1,6 +1,7 @@
 #include "augment.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
@@ -67,10 +68,20 @@ static int is_integer(double v)
 	return v == floor(v);
 }
 
-/* Source coordinate of output sample o on one axis (half-pixel centres). */
-static double source_at(double origin, double span, uint32_t n_out, uint32_t o)
+/* The two source samples around output sample o on one axis (half-pixel
+ * centres, clamped at the edges) and the weight of the second, of 256. */
+typedef struct sample_tap {
+	uint32_t lo, hi, weight;
+} sample_tap;
+
+static sample_tap tap_at(double origin, double span, uint32_t n_out, uint32_t o, uint32_t n_src)
 {
-	return origin + (o + 0.5) * span / n_out - 0.5;
+	double f = origin + (o + 0.5) * span / n_out - 0.5;
+	f = f < 0 ? 0 : f > n_src - 1 ? n_src - 1 : f;
+	sample_tap t = {(uint32_t)f, 0, 0};
+	t.hi = t.lo + 1 < n_src ? t.lo + 1 : t.lo;
+	t.weight = (uint32_t)((f - t.lo) * 256 + 0.5);
+	return t;
 }
 
 int augment_image(const img_view *src, const crop_rect *c, img *dst)
@@ -90,27 +101,28 @@ int augment_image(const img_view *src, const crop_rect *c, img *dst)
 		}
 		return 0;
 	}
+	/* the taps and 8-bit weights of each output column, computed once */
+	sample_tap *cols = malloc(sizeof *cols * c->out_w);
+	if (!cols)
+		return err_set("out of memory");
+	for (uint32_t ox = 0; ox < c->out_w; ox++)
+		cols[c->flip ? c->out_w - 1 - ox : ox] = tap_at(c->x, c->w, c->out_w, ox, src->w);
 	for (uint32_t oy = 0; oy < c->out_h; oy++) {
-		double fy = source_at(c->y, c->h, c->out_h, oy);
-		fy = fy < 0 ? 0 : fy > src->h - 1 ? src->h - 1 : fy;
-		uint32_t y0 = (uint32_t)fy, y1 = y0 + 1 < src->h ? y0 + 1 : y0;
-		double wy = fy - y0;
+		sample_tap row = tap_at(c->y, c->h, c->out_h, oy, src->h);
+		const uint8_t *top = src->px + (size_t)row.lo * src->w * ch;
+		const uint8_t *bottom = src->px + (size_t)row.hi * src->w * ch;
+		uint8_t *out = dst->px + (size_t)oy * c->out_w * ch;
 		for (uint32_t ox = 0; ox < c->out_w; ox++) {
-			double fx = source_at(c->x, c->w, c->out_w, ox);
-			fx = fx < 0 ? 0 : fx > src->w - 1 ? src->w - 1 : fx;
-			uint32_t x0 = (uint32_t)fx, x1 = x0 + 1 < src->w ? x0 + 1 : x0;
-			double wx = fx - x0;
-			uint32_t dx = c->flip ? c->out_w - 1 - ox : ox;
-			uint8_t *out = dst->px + ((size_t)oy * c->out_w + dx) * ch;
+			const sample_tap *t = &cols[ox];
 			for (uint32_t k = 0; k < ch; k++) {
-				double top = src->px[((size_t)y0 * src->w + x0) * ch + k] * (1 - wx) +
-					     src->px[((size_t)y0 * src->w + x1) * ch + k] * wx;
-				double bottom = src->px[((size_t)y1 * src->w + x0) * ch + k] * (1 - wx) +
-						src->px[((size_t)y1 * src->w + x1) * ch + k] * wx;
-				out[k] = (uint8_t)(top * (1 - wy) + bottom * wy + 0.5);
+				uint32_t upper = top[t->lo * ch + k] * (256 - t->weight) + top[t->hi * ch + k] * t->weight;
+				uint32_t lower = bottom[t->lo * ch + k] * (256 - t->weight) +
+						 bottom[t->hi * ch + k] * t->weight;
+				*out++ = (uint8_t)((upper * (256 - row.weight) + lower * row.weight + 32768) >> 16);
 			}
 		}
 	}
+	free(cols);
 	return 0;
 }
 
