@@ -74,9 +74,9 @@ typedef struct sample_tap {
 	uint32_t lo, hi, weight;
 } sample_tap;
 
-static sample_tap tap_at(double origin, double span, uint32_t n_out, uint32_t o, uint32_t n_src)
+static sample_tap tap_at(double origin, double step, uint32_t o, uint32_t n_src)
 {
-	double f = origin + (o + 0.5) * span / n_out - 0.5;
+	double f = origin + (o + 0.5) * step - 0.5;
 	f = f < 0 ? 0 : f > n_src - 1 ? n_src - 1 : f;
 	sample_tap t = {(uint32_t)f, 0, 0};
 	t.hi = t.lo + 1 < n_src ? t.lo + 1 : t.lo;
@@ -101,28 +101,41 @@ int augment_image(const img_view *src, const crop_rect *c, img *dst)
 		}
 		return 0;
 	}
-	/* the taps and 8-bit weights of each output column, computed once */
+	/* the taps and 8-bit weights of each output column, computed once;
+	 * each output row blends its two source rows first (a loop the
+	 * compiler vectorises), then the columns */
+	size_t row_len = (size_t)src->w * ch;
 	sample_tap *cols = malloc(sizeof *cols * c->out_w);
-	if (!cols)
+	uint32_t *blend = malloc(sizeof *blend * row_len);
+	if (!cols || !blend) {
+		free(cols);
+		free(blend);
 		return err_set("out of memory");
-	for (uint32_t ox = 0; ox < c->out_w; ox++)
-		cols[c->flip ? c->out_w - 1 - ox : ox] = tap_at(c->x, c->w, c->out_w, ox, src->w);
+	}
+	double x_step = c->w / c->out_w, y_step = c->h / c->out_h;
+	uint32_t first = UINT32_MAX, last = 0; /* the source columns used */
+	for (uint32_t ox = 0; ox < c->out_w; ox++) {
+		sample_tap t = tap_at(c->x, x_step, ox, src->w);
+		cols[c->flip ? c->out_w - 1 - ox : ox] = t;
+		first = t.lo < first ? t.lo : first;
+		last = t.hi > last ? t.hi : last;
+	}
 	for (uint32_t oy = 0; oy < c->out_h; oy++) {
-		sample_tap row = tap_at(c->y, c->h, c->out_h, oy, src->h);
-		const uint8_t *top = src->px + (size_t)row.lo * src->w * ch;
-		const uint8_t *bottom = src->px + (size_t)row.hi * src->w * ch;
+		sample_tap row = tap_at(c->y, y_step, oy, src->h);
+		const uint8_t *top = src->px + (size_t)row.lo * row_len;
+		const uint8_t *bottom = src->px + (size_t)row.hi * row_len;
+		for (size_t i = (size_t)first * ch; i < ((size_t)last + 1) * ch; i++)
+			blend[i] = top[i] * (256 - row.weight) + bottom[i] * row.weight;
 		uint8_t *out = dst->px + (size_t)oy * c->out_w * ch;
 		for (uint32_t ox = 0; ox < c->out_w; ox++) {
 			const sample_tap *t = &cols[ox];
-			for (uint32_t k = 0; k < ch; k++) {
-				uint32_t upper = top[t->lo * ch + k] * (256 - t->weight) + top[t->hi * ch + k] * t->weight;
-				uint32_t lower = bottom[t->lo * ch + k] * (256 - t->weight) +
-						 bottom[t->hi * ch + k] * t->weight;
-				*out++ = (uint8_t)((upper * (256 - row.weight) + lower * row.weight + 32768) >> 16);
-			}
+			for (uint32_t k = 0; k < ch; k++)
+				*out++ = (uint8_t)((blend[t->lo * ch + k] * (256 - t->weight) +
+						    blend[t->hi * ch + k] * t->weight + 32768) >> 16);
 		}
 	}
 	free(cols);
+	free(blend);
 	return 0;
 }
 
