@@ -14,7 +14,7 @@ patchify -p 4 "$T/e1.rec" >"$T/p1.rec"
 
 # hidden NAME EXPECTED FILE: every mask of FILE hides EXPECTED patches
 hidden() {
-	prints "$1" "$2" sh -c "rec-cat '$3' | jq -r '.mask.ones' | sort -u | tr '\\n' ' ' | sed 's/ \$//'"
+	is "$1" "$(rec-cat "$3" | each 'r["mask"]["ones"]' | sort -u)" "$2"
 }
 
 for s in random block objbox semantic noise:white noise:red noise:green noise:blue noise:purple; do
@@ -26,23 +26,27 @@ done
 mask-gen -S random -s 5 "$T/p1.rec" | rec-cut -k mask | rec-cat --full >"$T/r1.json"
 rec-cut -k mask "$T/random.a" | rec-cat --full >"$T/r0.json"
 ok "random: other epoch, other masks" sh -c "! cmp -s '$T/r0.json' '$T/r1.json'"
-prints "strategy in the header" '"noise:green"' \
-	sh -c "rec-cat -H '$T/noise:green.a' | head -n 1 | jq -c '.mask_strategy'"
+is "strategy in the header" \
+	"$(rec-cat -H "$T/noise:green.a" | head -n 1 | each 'r["mask_strategy"]')" "noise:green"
 
 ok "grid" mask-gen -S grid -o "$T/grid.rec" "$T/p0.rec"
-prints "grid: one of 2x2 visible" '[0,1,0,1,1,1,1,1,0,1,0,1,1,1,1,1]' sh -c "rec-cat --full '$T/grid.rec' | head -n 1 | jq -c '.mask'"
+is "grid: one of 2x2 visible" "$(rec-cat --full "$T/grid.rec" | each 'r["mask"]' | sort -u)" \
+	'[0,1,0,1,1,1,1,1,0,1,0,1,1,1,1,1]'
 ok "symmetric" mask-gen -S symmetric -o "$T/sym.rec" "$T/p0.rec"
-prints "symmetric: a checkerboard" 'true' sh -c "rec-cat --full '$T/sym.rec' | jq -s -c 'map(.mask | . == [0,1,0,1,1,0,1,0,0,1,0,1,1,0,1,0] or . == [1,0,1,0,0,1,0,1,1,0,1,0,0,1,0,1]) | all'"
+is "symmetric: a checkerboard" "$(rec-cat --full "$T/sym.rec" | each '(r["mask"] in
+	([0,1,0,1,1,0,1,0,0,1,0,1,1,0,1,0], [1,0,1,0,0,1,0,1,1,0,1,0,0,1,0,1]))' | sort -u)" true
 ok "grid with its own ratio" mask-gen -S grid -r 0.75 -o /dev/null "$T/p0.rec"
 
 cat "$T/p0.rec" "$T/p1.rec" >"$T/both.rec"
 ok "--schedule" mask-gen -S random --schedule 0:0.25,1:0.5 -o "$T/sched.rec" "$T/both.rec"
-prints "--schedule: ratio by epoch" "0 4
-1 8" sh -c "rec-cat '$T/sched.rec' | jq -r '\"\\(.epoch) \\(.mask.ones)\"' | sort -u"
+is "--schedule: ratio by epoch" \
+	"$(rec-cat "$T/sched.rec" | each '"%d %d" % (r["epoch"], r["mask"]["ones"])' | sort -u)" "0 4
+1 8"
 ok "--schedule-interp linear" mask-gen -S block --schedule 0:0.25,2:0.75 --schedule-interp linear \
 	-o "$T/lin.rec" "$T/both.rec"
-prints "--schedule-interp linear: halfway at epoch 1" "0 4
-1 8" sh -c "rec-cat '$T/lin.rec' | jq -r '\"\\(.epoch) \\(.mask.ones)\"' | sort -u"
+is "--schedule-interp linear: halfway at epoch 1" \
+	"$(rec-cat "$T/lin.rec" | each '"%d %d" % (r["epoch"], r["mask"]["ones"])' | sort -u)" "0 4
+1 8"
 
 mkrec -n 2 --field id=str:nogrid{i} --img 4x4x1 >"$T/nogrid.rec"
 fails "record without grid" 1 mask-gen -S random "$T/nogrid.rec"

@@ -8,8 +8,9 @@
 mkrec -n 4 --field id=str:r{i} --field epoch=int:0 --img 8x8x1 \
 	--field boxes=mpk:9294000004049402020202 >"$T/boxes.rec"
 ok "patchify" patchify -p 4 -o "$T/p.rec" "$T/boxes.rec"
-prints "grid and boxcount" '{"p":4,"gh":2,"gw":2} [0,0,4,4] [2,0,0,0]' \
-	sh -c "rec-cat --full '$T/p.rec' | head -n 1 | jq -c '.grid, .boxes[0], .boxcount' | tr '\\n' ' ' | sed 's/ $//'"
+is "grid and boxcount" \
+	"$(rec-cat --full "$T/p.rec" | head -n 1 | each '[r["grid"], r["boxes"][0], r["boxcount"]]')" \
+	'[{"p":4,"gh":2,"gw":2},[0,0,4,4],[2,0,0,0]]'
 
 # flipped: pixel x of a row becomes 7 - x, boxes mirror
 patchify -p 4 --flip -s 1 "$T/boxes.rec" | rec-cat --full >"$T/flips.json"
@@ -46,8 +47,9 @@ body = b"\x84\xa1w\x04\xa1h\x02\xa1n\x08\xa2px\xc4" + bytes([len(px)]) + px
 print(body.hex())' >"$T/seg.hex"
 mkrec --field id=str:s --img 4x2x1 --field "segments=mpk:$(cat "$T/seg.hex")" >"$T/seg.rec"
 # resized to 2x2, nearest neighbour: labels 1 3 / 5 7
-prints "segments follow the image" '{"w":2,"h":2,"n":8,"px":"AQAAAAMAAAAFAAAABwAAAA=="}' \
-	sh -c "patchify -p 1 --resize 2 '$T/seg.rec' | rec-cat --full | jq -c '.segments'"
+is "segments follow the image" \
+	"$(patchify -p 1 --resize 2 "$T/seg.rec" | rec-cat --full | each 'r["segments"]')" \
+	'{"w":2,"h":2,"n":8,"px":"AQAAAAMAAAAFAAAABwAAAA=="}'
 
 mkrec -n 2 --field id=str:noimg{i} >"$T/noimg.rec"
 fails "record without img" 1 patchify -p 4 "$T/noimg.rec"
