@@ -94,7 +94,7 @@ void patch_regions_free(patch_regions *pr);
 /* Segment-preserving masking after Miao et al. (IEEE SPL 2024): regions
  * in random order, each made visible whole while it fits the visible
  * budget n_patches - n_hidden; the budget's remainder comes from the first
- * region that did not fit, grown breadth-first from its lowest patch (see
+ * region that did not fit, grown breadth-first from a random patch (see
  * mask_semantic.c). *scratch (grown here) holds 2 * n_patches + n_regions. */
 int mask_semantic(uint8_t *bits, const patch_grid *grid, const patch_regions *pr,
 		  uint32_t n_hidden, rng *g, uint32_t **scratch, size_t *cap_scratch);

@@ -1,6 +1,5 @@
-/* Segment-preserving masking in the spirit of Miao et al., "Semantic-aware
- * masking for masked image modeling" (IEEE Signal Processing Letters,
- * 2024): what the encoder sees is whole, contiguous object regions, never a
+/* Segment-preserving masking in the spirit of Miao et al. (IEEE Signal
+ * Processing Letters, 2024): what the encoder sees is whole, contiguous object regions, never a
  * salt-and-pepper of them. Regions come from `segments` (patch-level
  * segments) or from `boxes` (the patches each box touches, and the
  * background's components).
@@ -8,8 +7,8 @@
  * Exact count: regions are taken in a random order and made visible whole
  * while they fit the visible budget. If the budget is not met, the first
  * region (in that order) with patches still hidden supplies the rest,
- * breadth-first from its lowest-index hidden patch (4-neighbours within the
- * region, then the region's next hidden patch if its component runs out),
+ * breadth-first from a random hidden patch of it (4-neighbours within the
+ * region, then another random hidden patch if its component runs out),
  * so the partial region is a contiguous piece as far as the region allows;
  * then the next such region, and so on. Every patch is in some region, so
  * the budget is always met. */
@@ -146,22 +145,28 @@ void patch_regions_free(patch_regions *pr)
 	free(pr->pixels);
 }
 
-/* Reveals hidden patches of region r, breadth-first from its lowest hidden
- * patch within the region, until *visible reaches budget. member and queue
+/* Reveals hidden patches of region r, breadth-first within the region
+ * from a uniformly chosen hidden patch of it (a fixed start would favour
+ * one corner of the grid), until *visible reaches budget. member and queue
  * hold n_patches items; member is all zero on entry and on return. */
 static void reveal_part(uint8_t *bits, const patch_grid *grid, const patch_regions *pr, uint32_t r,
-			uint32_t *visible, uint32_t budget, uint32_t *member, uint32_t *queue)
+			uint32_t *visible, uint32_t budget, rng *g, uint32_t *member, uint32_t *queue)
 {
 	const uint32_t *first = pr->patches + pr->start[r], *last = pr->patches + pr->start[r + 1];
 	for (const uint32_t *p = first; p < last; p++)
 		member[*p] = mask_bit(bits, *p); /* 1: hidden patch of the region, still to reveal */
-	for (;;) {
-		uint32_t seed = UINT32_MAX;
+	while (*visible < budget) {
+		uint32_t n_left = 0;
 		for (const uint32_t *p = first; p < last; p++)
-			if (member[*p] && *p < seed)
-				seed = *p;
-		if (seed == UINT32_MAX || *visible == budget)
+			n_left += member[*p];
+		if (n_left == 0)
 			break;
+		uint32_t pick = (uint32_t)rng_below(g, n_left), seed = 0;
+		for (const uint32_t *p = first; p < last; p++)
+			if (member[*p] && pick-- == 0) {
+				seed = *p;
+				break;
+			}
 		uint32_t head = 0, tail = 0;
 		queue[tail++] = seed;
 		member[seed] = 0;
@@ -212,7 +217,7 @@ int mask_semantic(uint8_t *bits, const patch_grid *grid, const patch_regions *pr
 		visible += added;
 	}
 	for (uint32_t k = first_short; k < pr->n_regions && visible < budget; k++)
-		reveal_part(bits, grid, pr, order[k], &visible, budget, member, queue);
+		reveal_part(bits, grid, pr, order[k], &visible, budget, g, member, queue);
 	/* the bits past the last patch stay clear */
 	for (uint32_t i = n; i < mask_bytes(n) * 8; i++)
 		bits[i / 8] &= (uint8_t)~(1u << (i % 8));
