@@ -74,14 +74,35 @@ typedef struct sample_tap {
 	uint32_t lo, hi, weight;
 } sample_tap;
 
-static sample_tap tap_at(double origin, double step, uint32_t o, uint32_t n_src)
+/* The taps of n_out samples spaced `step` source pixels apart from
+ * `origin`, in 16.16 fixed point: one multiply-add per tap. */
+static void taps(sample_tap *out, double origin, double step, uint32_t n_out, uint32_t n_src)
 {
-	double f = origin + (o + 0.5) * step - 0.5;
-	f = f < 0 ? 0 : f > n_src - 1 ? n_src - 1 : f;
-	sample_tap t = {(uint32_t)f, 0, 0};
-	t.hi = t.lo + 1 < n_src ? t.lo + 1 : t.lo;
-	t.weight = (uint32_t)((f - t.lo) * 256 + 0.5);
-	return t;
+	int64_t pos = (int64_t)llround((origin + 0.5 * step - 0.5) * 65536);
+	int64_t inc = (int64_t)llround(step * 65536), last = (int64_t)(n_src - 1) << 16;
+	for (uint32_t o = 0; o < n_out; o++, pos += inc) {
+		int64_t at = pos < 0 ? 0 : pos > last ? last : pos;
+		uint32_t lo = (uint32_t)(at >> 16);
+		out[o] = (sample_tap){lo, lo + 1 < n_src ? lo + 1 : lo,
+				      (uint32_t)(((at & 0xffff) + 128) >> 8)};
+	}
+}
+
+/* One output row from its two source rows: vertical blend first, over the
+ * source columns [first, last], then the columns; ch is a constant where
+ * it is inlined, so each channel count gets its own loop. */
+static inline void resample_row(uint8_t *out, const uint8_t *top, const uint8_t *bottom,
+				uint32_t weight, const sample_tap *cols, uint32_t n_out,
+				uint32_t first, uint32_t last, uint32_t *blend, const uint32_t ch)
+{
+	for (size_t i = (size_t)first * ch; i < ((size_t)last + 1) * ch; i++)
+		blend[i] = top[i] * (256 - weight) + bottom[i] * weight;
+	for (uint32_t ox = 0; ox < n_out; ox++) {
+		const sample_tap *t = &cols[ox];
+		for (uint32_t k = 0; k < ch; k++)
+			*out++ = (uint8_t)((blend[t->lo * ch + k] * (256 - t->weight) +
+					    blend[t->hi * ch + k] * t->weight + 32768) >> 16);
+	}
 }
 
 int augment_image(const img_view *src, const crop_rect *c, img *dst)
@@ -101,38 +122,35 @@ int augment_image(const img_view *src, const crop_rect *c, img *dst)
 		}
 		return 0;
 	}
-	/* the taps and 8-bit weights of each output column, computed once;
-	 * each output row blends its two source rows first (a loop the
-	 * compiler vectorises), then the columns */
+	/* the taps of every output column and row, computed once */
 	size_t row_len = (size_t)src->w * ch;
-	sample_tap *cols = malloc(sizeof *cols * c->out_w);
+	sample_tap *cols = malloc(sizeof *cols * ((size_t)c->out_w + c->out_h));
 	uint32_t *blend = malloc(sizeof *blend * row_len);
 	if (!cols || !blend) {
 		free(cols);
 		free(blend);
 		return err_set("out of memory");
 	}
-	double x_step = c->w / c->out_w, y_step = c->h / c->out_h;
-	uint32_t first = UINT32_MAX, last = 0; /* the source columns used */
-	for (uint32_t ox = 0; ox < c->out_w; ox++) {
-		sample_tap t = tap_at(c->x, x_step, ox, src->w);
-		cols[c->flip ? c->out_w - 1 - ox : ox] = t;
-		first = t.lo < first ? t.lo : first;
-		last = t.hi > last ? t.hi : last;
+	sample_tap *rows = cols + c->out_w;
+	taps(cols, c->x, c->w / c->out_w, c->out_w, src->w);
+	taps(rows, c->y, c->h / c->out_h, c->out_h, src->h);
+	uint32_t first = cols[0].lo, last = cols[c->out_w - 1].hi; /* the source columns used */
+	for (uint32_t ox = 0; c->flip && ox < c->out_w / 2; ox++) {
+		sample_tap t = cols[ox];
+		cols[ox] = cols[c->out_w - 1 - ox];
+		cols[c->out_w - 1 - ox] = t;
 	}
 	for (uint32_t oy = 0; oy < c->out_h; oy++) {
-		sample_tap row = tap_at(c->y, y_step, oy, src->h);
-		const uint8_t *top = src->px + (size_t)row.lo * row_len;
-		const uint8_t *bottom = src->px + (size_t)row.hi * row_len;
-		for (size_t i = (size_t)first * ch; i < ((size_t)last + 1) * ch; i++)
-			blend[i] = top[i] * (256 - row.weight) + bottom[i] * row.weight;
+		const sample_tap *row = &rows[oy];
 		uint8_t *out = dst->px + (size_t)oy * c->out_w * ch;
-		for (uint32_t ox = 0; ox < c->out_w; ox++) {
-			const sample_tap *t = &cols[ox];
-			for (uint32_t k = 0; k < ch; k++)
-				*out++ = (uint8_t)((blend[t->lo * ch + k] * (256 - t->weight) +
-						    blend[t->hi * ch + k] * t->weight + 32768) >> 16);
-		}
+		const uint8_t *top = src->px + (size_t)row->lo * row_len;
+		const uint8_t *bottom = src->px + (size_t)row->hi * row_len;
+		if (ch == 1)
+			resample_row(out, top, bottom, row->weight, cols, c->out_w, first, last, blend, 1);
+		else if (ch == 3)
+			resample_row(out, top, bottom, row->weight, cols, c->out_w, first, last, blend, 3);
+		else
+			resample_row(out, top, bottom, row->weight, cols, c->out_w, first, last, blend, ch);
 	}
 	free(cols);
 	free(blend);
