@@ -68,17 +68,21 @@ static void print_frequencies(FILE *f, const mask_stats *s)
 
 static int write_outputs(const mask_stats *s, const char *label, int n_same, const options *opt)
 {
-	char *base, *png_path, *txt_path;
-	if (asprintf(&base, "%s/%s%s", opt->dir, label, "") < 0)
+	char *name = strdup(label), *png_path = NULL, *txt_path = NULL;
+	if (name)
+		file_safe(name);
+	char suffix[16] = "";
+	if (n_same > 1)
+		snprintf(suffix, sizeof suffix, "_%d", n_same);
+	if (!name || asprintf(&png_path, "%s/%s%s.png", opt->dir, name, suffix) < 0 ||
+	    asprintf(&txt_path, "%s/%s%s.txt", opt->dir, name, suffix) < 0) {
+		free(name);
+		free(png_path);
 		return err_set("out of memory");
-	file_safe(base + strlen(opt->dir) + 1);
-	int rc = n_same > 1 ? asprintf(&png_path, "%s_%d.png", base, n_same) : asprintf(&png_path, "%s.png", base);
-	rc = rc < 0 ? rc : n_same > 1 ? asprintf(&txt_path, "%s_%d.txt", base, n_same) : asprintf(&txt_path, "%s.txt", base);
-	free(base);
-	if (rc < 0)
-		return err_set("out of memory");
+	}
+	free(name);
 	img heat = {0};
-	rc = mask_stats_heatmap(s, opt->scale, &heat);
+	int rc = mask_stats_heatmap(s, opt->scale, &heat);
 	if (rc == 0 && png_write_file(png_path, &heat) < 0)
 		rc = err_prefix("%s: ", png_path);
 	img_free(&heat);
