@@ -1,44 +1,8 @@
-/* The strategies without structure: MAE's uniform sampling, the fixed
- * grid and checkerboard patterns, and hiding by lowest weight. */
-#include <math.h>
+/* Hiding by weight: the patches of lowest weight, and the object-box
+ * strategy's weights. */
 #include <string.h>
 
 #include "mask.h"
-
-uint32_t mask_hidden_count(double ratio, uint32_t n_patches)
-{
-	return (uint32_t)floor(ratio * n_patches + 0.5);
-}
-
-void mask_random(uint8_t *bits, uint32_t n_patches, uint32_t n_hidden, rng *g, uint32_t *scratch)
-{
-	/* the first n_hidden steps of a Fisher-Yates shuffle: a uniform subset */
-	for (uint32_t i = 0; i < n_patches; i++)
-		scratch[i] = i;
-	for (uint32_t i = 0; i < n_hidden; i++) {
-		uint32_t j = i + (uint32_t)rng_below(g, n_patches - i);
-		uint32_t chosen = scratch[j];
-		scratch[j] = scratch[i];
-		scratch[i] = chosen;
-		mask_set(bits, chosen);
-	}
-}
-
-void mask_grid(uint8_t *bits, const patch_grid *grid)
-{
-	for (uint32_t y = 0; y < grid->gh; y++)
-		for (uint32_t x = 0; x < grid->gw; x++)
-			if (x % 2 || y % 2)
-				mask_set(bits, y * grid->gw + x);
-}
-
-void mask_checkerboard(uint8_t *bits, const patch_grid *grid, uint32_t parity)
-{
-	for (uint32_t y = 0; y < grid->gh; y++)
-		for (uint32_t x = 0; x < grid->gw; x++)
-			if ((x + y) % 2 == parity)
-				mask_set(bits, y * grid->gw + x);
-}
 
 /* A float's bits as an unsigned integer of the same order. */
 static uint32_t float_order(float v)
