@@ -48,6 +48,19 @@ is "--schedule-interp linear: halfway at epoch 1" \
 	"$(rec-cat "$T/lin.rec" | each '"%d %d" % (r["epoch"], r["mask"]["ones"])' | sort -u)" "0 4
 1 8"
 
+# semantic from segments: an 8x8 image, left half segment 0, right half 1;
+# 2x2 patches, half hidden: exactly one whole column stays visible
+python3 -c '
+import struct
+px = b"".join(struct.pack("<I", x // 4) for y in range(8) for x in range(8))
+print((b"\x84\xa1w\x08\xa1h\x08\xa1n\x02\xa2px\xc5" + struct.pack(">H", len(px)) + px).hex())' >"$T/halves.hex"
+mkrec -n 8 --field id=str:s{i} --img 8x8x1 --field "segments=mpk:$(cat "$T/halves.hex")" |
+	patchify -p 4 | mask-gen -S semantic -r 0.5 >"$T/halves.rec"
+is "semantic keeps whole segments" \
+	"$(rec-cat --full "$T/halves.rec" | each 'r["mask"][:4] in ([0,1,0,1], [1,0,1,0])' | sort -u)" true
+is "semantic: both segments get their turn" \
+	"$(rec-cat --full "$T/halves.rec" | each 'r["mask"]' | sort -u | wc -l)" 2
+
 mkrec -n 2 --field id=str:nogrid{i} --img 4x4x1 >"$T/nogrid.rec"
 fails "record without grid" 1 mask-gen -S random "$T/nogrid.rec"
 says "record without grid: named" "$T/nogrid.rec" "record 0" "nogrid0" "grid" "patchify"
