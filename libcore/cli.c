@@ -136,18 +136,6 @@ int64_t cli_int(const char *opt, const char *arg, int64_t min, int64_t max)
 	return v;
 }
 
-double cli_double(const char *opt, const char *arg, double min, double max)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(arg, &end);
-	if (errno || end == arg || *end || v != v)
-		cli_usage("%s wants a number, not '%s'", opt, arg);
-	if (v < min || v > max)
-		cli_usage("%s must be between %g and %g, not %g", opt, min, max, v);
-	return v;
-}
-
 rec_reader *cli_open_input(const char *path)
 {
 	rec_reader *rd = rec_reader_open(path);

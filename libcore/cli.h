@@ -58,9 +58,6 @@ const char *cli_one_input(int argc, char **argv);
 /* Parses an option's integer argument in [min, max]; bad usage otherwise. */
 int64_t cli_int(const char *opt, const char *arg, int64_t min, int64_t max);
 
-/* Parses an option's number argument in [min, max]; bad usage otherwise. */
-double cli_double(const char *opt, const char *arg, double min, double max);
-
 /* Flushes text written to stdout; a write error exits 1 with a message,
  * except a reader gone away (EPIPE), which exits 0 quietly. */
 void cli_flush_stdout(void);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_real.h"
 #include "recmap.h"
 #include "rng.h"
 #include "filter.h"
@@ -122,7 +123,7 @@ int main(int argc, char **argv)
 		case OPT_CSPACES: cspaces = optarg; break;
 		case OPT_KS: ks = optarg; break;
 		case OPT_SIMS: sims = optarg; break;
-		case OPT_SIGMA: sigma = cli_double("--sigma", optarg, 0, FILTER_SIGMA_MAX); break;
+		case OPT_SIGMA: sigma = cli_real("--sigma", optarg, 0, FILTER_SIGMA_MAX, 0); break;
 		case OPT_MIN_SIZE: min_size = cli_int("--min-size", optarg, 1, UINT32_MAX); break;
 		case OPT_CONNECTIVITY: connectivity = cli_int("--connectivity", optarg, 4, 8); break;
 		case 'n': max_boxes = cli_int("--max-boxes", optarg, 1, UINT32_MAX); break;

@@ -84,3 +84,13 @@ is() {
 		printf '%s\n' "$3" | head -n 8 | sed 's/^/  expected: /' >&2
 	fi
 }
+
+# each EXPR: for each JSON line on stdin (rec-cat's output), the Python
+# expression EXPR of the record r, printed as compact JSON (strings bare)
+each() {
+	python3 -c 'import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    v = eval(sys.argv[1])
+    print(v if isinstance(v, str) else json.dumps(v, separators=(",", ":")))' "$1"
+}

@@ -1,0 +1,190 @@
+/* mask-stats: per stream of masks (one strategy each), the mean ratio,
+ * the per-position hiding frequency as a heat map and as numbers, its
+ * entropy, and the diversity of each image's masks across epochs. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mask_stats.h"
+#include "mkdirs.h"
+#include "png_codec.h"
+
+static const char help[] =
+	"Usage: mask-stats [OPTION]... FILE...\n"
+	"Read each record stream FILE (\"-\": stdin), its records carrying `grid`,\n"
+	"`mask` and `id`, and print one line per stream: its strategy (the header's\n"
+	"mask_strategy, else the file name), masks, mean hidden ratio, the least\n"
+	"and most often hidden positions' frequencies, the entropy of the\n"
+	"per-position frequencies (1 = uniform), and the diversity: the mean\n"
+	"Hamming distance between two masks of the same id, as a fraction of the\n"
+	"patches, over the pairs counted.\n"
+	"\n"
+	"  -d, --dir DIR      write DIR/STRATEGY.png (heat map: white = always\n"
+	"                     hidden, black = never) and DIR/STRATEGY.txt (the\n"
+	"                     frequencies, one grid row a line); DIR is made\n"
+	"  -s, --scale K      heat map pixels per patch (default 16)\n"
+	"      --positions    also print the frequencies under each line\n"
+	"  -h, --help         show this help and exit\n"
+	"  -V, --version      show the version and exit\n"
+	"\n"
+	"See mask-stats(1).\n";
+
+typedef struct options {
+	const char *dir;
+	uint32_t scale;
+	int positions;
+} options;
+
+/* The stream's label: the header's mask_strategy, else its file name. */
+static char *stream_label(const rec *header, const char *path)
+{
+	const char *s;
+	uint32_t len;
+	if (rec_get_str(header, "mask_strategy", &s, &len) == 0)
+		return strndup(s, len);
+	return strdup(path ? path : "-");
+}
+
+/* label as a file name: A-Z a-z 0-9 . _ - kept, others '_' */
+static void file_safe(char *name)
+{
+	for (char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '.' || *p == '_' || *p == '-'))
+			*p = '_';
+	if (name[0] == '.')
+		name[0] = '_';
+}
+
+static void print_frequencies(FILE *f, const mask_stats *s)
+{
+	for (uint32_t y = 0; y < s->grid.gh; y++)
+		for (uint32_t x = 0; x < s->grid.gw; x++)
+			fprintf(f, "%.4f%c", mask_stats_freq(s, y * s->grid.gw + x),
+				x + 1 < s->grid.gw ? ' ' : '\n');
+}
+
+static int write_outputs(const mask_stats *s, const char *label, int n_same, const options *opt)
+{
+	char *name = strdup(label), *png_path = NULL, *txt_path = NULL;
+	if (name)
+		file_safe(name);
+	char suffix[16] = "";
+	if (n_same > 1)
+		snprintf(suffix, sizeof suffix, "_%d", n_same);
+	if (!name || asprintf(&png_path, "%s/%s%s.png", opt->dir, name, suffix) < 0 ||
+	    asprintf(&txt_path, "%s/%s%s.txt", opt->dir, name, suffix) < 0) {
+		free(name);
+		free(png_path);
+		return err_set("out of memory");
+	}
+	free(name);
+	img heat = {0};
+	int rc = mask_stats_heatmap(s, opt->scale, &heat);
+	if (rc == 0 && png_write_file(png_path, &heat) < 0)
+		rc = err_prefix("%s: ", png_path);
+	img_free(&heat);
+	FILE *f = rc == 0 ? fopen(txt_path, "w") : NULL;
+	if (rc == 0 && !f)
+		rc = err_errno("%s", txt_path);
+	if (f) {
+		print_frequencies(f, s);
+		if (fclose(f) != 0)
+			rc = err_errno("%s", txt_path);
+	}
+	free(png_path);
+	free(txt_path);
+	return rc;
+}
+
+/* Reads one stream and prints its line; returns its label (for counting
+ * repeats), NULL never (failures exit). */
+static char *one_stream(const char *path, const options *opt, char **labels, int n_labels)
+{
+	rec_reader *rd = cli_open_input(path);
+	const rec *header = rec_reader_header(rd);
+	if (!header)
+		cli_fail();
+	char *label = stream_label(header, path);
+	if (!label) {
+		err_set("out of memory");
+		cli_fail();
+	}
+	mask_stats s;
+	mask_stats_init(&s);
+	rec r;
+	rec_init(&r);
+	int rc;
+	while ((rc = rec_reader_next(rd, &r)) > 0)
+		if (mask_stats_add(&s, &r) < 0) {
+			char what[256];
+			err_prefix("%s: %s: ", rec_reader_name(rd), rec_describe(&r, what, sizeof what));
+			cli_fail();
+		}
+	if (rc < 0)
+		cli_fail();
+	mask_summary sum;
+	if (mask_stats_summary(&s, &sum) < 0) {
+		err_prefix("%s: ", rec_reader_name(rd));
+		cli_fail();
+	}
+	printf("%-14s %8llu %6.4f %6.4f %6.4f %7.5f %9.5f %10llu\n", label,
+	       (unsigned long long)sum.n_masks, sum.mean_ratio, sum.min_freq, sum.max_freq, sum.entropy,
+	       sum.diversity, (unsigned long long)sum.n_pairs);
+	if (opt->positions)
+		print_frequencies(stdout, &s);
+	int n_same = 1;
+	for (int i = 0; i < n_labels; i++)
+		n_same += strcmp(labels[i], label) == 0;
+	if (opt->dir && write_outputs(&s, label, n_same, opt) < 0)
+		cli_fail();
+	mask_stats_free(&s);
+	rec_free(&r);
+	rec_reader_close(rd);
+	return label;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_POSITIONS = 256 };
+	static const struct option opts[] = {
+		{"dir", required_argument, NULL, 'd'},
+		{"scale", required_argument, NULL, 's'},
+		{"positions", no_argument, NULL, OPT_POSITIONS},
+		CLI_OPTIONS_COMMON,
+	};
+	options opt = {.scale = 16};
+	int c;
+	cli_init(argc, argv);
+	while ((c = getopt_long(argc, argv, "d:s:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': opt.dir = optarg; break;
+		case 's': opt.scale = (uint32_t)cli_int("--scale", optarg, 1, 256); break;
+		case OPT_POSITIONS: opt.positions = 1; break;
+		CLI_CASES_COMMON(help);
+		}
+	}
+	if (optind == argc)
+		cli_usage("wants at least one FILE (\"-\" for stdin)");
+	if (opt.dir && !*opt.dir)
+		cli_usage("--dir wants a directory name");
+	if (opt.dir && mkdirs(opt.dir) < 0)
+		cli_fail();
+	int n_streams = argc - optind;
+	char **labels = calloc((size_t)n_streams, sizeof *labels);
+	if (!labels) {
+		err_set("out of memory");
+		cli_fail();
+	}
+	printf("%-14s %8s %6s %6s %6s %7s %9s %10s\n", "strategy", "masks", "ratio", "min_f",
+	       "max_f", "entropy", "diversity", "pairs");
+	for (int i = 0; i < n_streams; i++)
+		labels[i] = one_stream(argv[optind + i], &opt, labels, i);
+	for (int i = 0; i < n_streams; i++)
+		free(labels[i]);
+	free(labels);
+	cli_flush_stdout();
+	return 0;
+}
