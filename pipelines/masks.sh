@@ -31,7 +31,7 @@ else
 	echo "no ssearch-boxes in $BIN: objbox and semantic are skipped (they need boxes)"
 fi
 img-decode -q "$data/train-images-idx3-ubyte.gz" |
-	if [ -n "$boxes" ]; then ssearch-boxes --emit-segments; else cat; fi |
+	if [ -n "$boxes" ]; then ssearch-boxes -q --threads 2 --emit-segments; else cat; fi |
 	rec-repeat -n "$epochs" --seed 1 |
 	patchify -p 4 --crop rrc --size 28 --flip --seed 1 -o "$out/patches.rec"
 echo "$out/patches.rec: $(rec-count "$out/patches.rec") records"
