@@ -1,0 +1,45 @@
+/* The CPU backend's operations (kernels/backend.h documents each); the
+ * table in cpu_backend.c collects them. Loops over rows are shared between
+ * OpenMP threads in fixed chunks, so each output element is computed by the
+ * same arithmetic whatever the thread count. */
+#ifndef MASKPIPE_CPU_H
+#define MASKPIPE_CPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+extern int cpu_n_threads;
+
+void cpu_gemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
+	      int lda, const float *b, int ldb, float beta, float *c, int ldc);
+void cpu_gemm_strided(int trans_a, int trans_b, int m, int n, int k, float alpha,
+		      const float *a, int lda, long stride_a, const float *b, int ldb,
+		      long stride_b, float beta, float *c, int ldc, long stride_c, int n_batch);
+
+void cpu_copy_rows(float *dst, const int32_t *dst_idx, const float *src, const int32_t *src_idx,
+		   int n_rows, int n_cols, int accumulate);
+void cpu_add(float *y, const float *x, size_t n);
+void cpu_add_bias(float *out, const float *bias, int n_rows, int n_cols);
+void cpu_bias_backward(float *dbias, const float *dout, int n_rows, int n_cols);
+void cpu_scale(float *x, float s, size_t n);
+double cpu_sum_squares(const float *x, size_t n);
+
+void cpu_layernorm_forward(float *out, float *mean, float *rstd, const float *inp,
+			   const float *w, const float *b, int n_rows, int n_cols, float eps);
+void cpu_layernorm_backward(float *dinp, float *dw, float *db, const float *dout,
+			    const float *inp, const float *w, const float *mean,
+			    const float *rstd, int n_rows, int n_cols);
+
+void cpu_gelu_forward(float *out, const float *inp, size_t n);
+void cpu_gelu_backward(float *dinp, const float *inp, const float *dout, size_t n);
+void cpu_softmax_forward(float *x, int n_rows, int n_cols);
+void cpu_softmax_backward(float *d, const float *p, int n_rows, int n_cols);
+
+void cpu_normalize_rows(float *x, int n_rows, int n_cols, float eps);
+void cpu_mse_rows(float *row_loss, float *dpred, const float *pred, const float *target,
+		  float weight, int n_rows, int n_cols);
+
+void cpu_adamw(float *param, const float *grad, float *m, float *v, size_t n, float lr,
+	       float beta1, float beta2, float eps, float weight_decay, long step);
+
+#endif

@@ -1,0 +1,64 @@
+/* Row gathers and scatters, element-wise sums and the bias of linear layers. */
+#include <string.h>
+
+#include "cpu.h"
+
+void cpu_copy_rows(float *dst, const int32_t *dst_idx, const float *src, const int32_t *src_idx,
+		   int n_rows, int n_cols, int accumulate)
+{
+	if (accumulate) {
+		/* destinations may repeat: one pass in order of i, so sums are
+		 * the same whatever the thread count */
+		for (int i = 0; i < n_rows; i++) {
+			float *d = dst + (size_t)(dst_idx ? dst_idx[i] : i) * n_cols;
+			const float *s = src + (size_t)(src_idx ? src_idx[i] : i) * n_cols;
+			for (int c = 0; c < n_cols; c++)
+				d[c] += s[c];
+		}
+		return;
+	}
+#pragma omp parallel for schedule(static) num_threads(cpu_n_threads)
+	for (int i = 0; i < n_rows; i++)
+		memcpy(dst + (size_t)(dst_idx ? dst_idx[i] : i) * n_cols,
+		       src + (size_t)(src_idx ? src_idx[i] : i) * n_cols, sizeof(float) * n_cols);
+}
+
+void cpu_add(float *y, const float *x, size_t n)
+{
+#pragma omp parallel for schedule(static) num_threads(cpu_n_threads)
+	for (size_t i = 0; i < n; i++)
+		y[i] += x[i];
+}
+
+void cpu_scale(float *x, float s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		x[i] *= s;
+}
+
+double cpu_sum_squares(const float *x, size_t n)
+{
+	double sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += (double)x[i] * x[i];
+	return sum;
+}
+
+void cpu_add_bias(float *out, const float *bias, int n_rows, int n_cols)
+{
+#pragma omp parallel for schedule(static) num_threads(cpu_n_threads)
+	for (int r = 0; r < n_rows; r++) {
+		float *row = out + (size_t)r * n_cols;
+		for (int c = 0; c < n_cols; c++)
+			row[c] += bias[c];
+	}
+}
+
+void cpu_bias_backward(float *dbias, const float *dout, int n_rows, int n_cols)
+{
+	for (int r = 0; r < n_rows; r++) {
+		const float *row = dout + (size_t)r * n_cols;
+		for (int c = 0; c < n_cols; c++)
+			dbias[c] += row[c];
+	}
+}
