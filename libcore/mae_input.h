@@ -1,0 +1,17 @@
+/* What the MAE reads from a record: `img` of the config's size and, for
+ * training and reconstruction, `grid` and `mask` that match it. */
+#ifndef MASKPIPE_MAE_INPUT_H
+#define MASKPIPE_MAE_INPUT_H
+
+#include <stdint.h>
+
+#include "mae_config.h"
+#include "rec.h"
+
+/* *px: the image's HWC bytes; *mask: the bitset, or NULL when need_mask is
+ * 0 (nothing hidden). Points into r. 0, or -1 with a message naming the
+ * field (the caller adds the record). */
+int mae_record_input(const rec *r, const mae_config *cfg, int need_mask, const uint8_t **px,
+		     const uint8_t **mask);
+
+#endif
