@@ -68,11 +68,19 @@ typedef struct backend {
 	/* dinp = dout * GELU'(inp) (overwrites). */
 	void (*gelu_backward)(float *dinp, const float *inp, const float *dout, size_t n);
 
-	/* Row-wise softmax in place. */
-	void (*softmax_forward)(float *x, int n_rows, int n_cols);
-	/* In place: d <- p * (d - sum_j d_j p_j) per row, the gradient of the
-	 * softmax input from the gradient d of its output p. */
-	void (*softmax_backward)(float *d, const float *p, int n_rows, int n_cols);
+	/* Multi-head self-attention (timm's Attention after the qkv layer) over
+	 * packed sequences: sequence s holds tokens [offsets[s], offsets[s+1])
+	 * (host arrays, n_seqs + 1 long). q, k and v sit side by side in qkv
+	 * [T, 3C], each head's hd = C/heads columns after the other's; per
+	 * head out = softmax(q k^T / sqrt(hd)) v, into out [T, C]. att keeps
+	 * sequence s's probabilities [heads, len, len] from att_offsets[s]. */
+	void (*attention_forward)(float *out, float *att, const float *qkv, const int *offsets,
+				  const size_t *att_offsets, int n_seqs, int dim, int heads);
+	/* dqkv [T, 3C] (overwritten) from dout [T, C]; datt: scratch the size
+	 * of att. */
+	void (*attention_backward)(float *dqkv, float *datt, const float *dout, const float *att,
+				   const float *qkv, const int *offsets, const size_t *att_offsets,
+				   int n_seqs, int dim, int heads);
 
 	/* Per row: x <- (x - mean) / sqrt(var + eps), var unbiased (the
 	 * norm_pix_loss target of models_mae.py). */

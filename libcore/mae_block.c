@@ -1,6 +1,4 @@
 /* A transformer block, forward and backward, in llm.c's layer style. */
-#include <math.h>
-
 #include "mae_block.h"
 
 void mae_linear_forward(const backend *be, float *out, const float *inp, const float *w,
@@ -45,71 +43,21 @@ void mae_block_acts_bind(mae_block_acts *a, float *base, int n_tokens, size_t at
 	a->out = p;
 }
 
-size_t mae_block_scratch_floats(int n_tokens, int max_len, int dim, int heads, int mlp_ratio)
+size_t mae_block_scratch_floats(int n_tokens, size_t att_floats, int dim, int mlp_ratio)
 {
 	size_t t = (size_t)n_tokens, c = (size_t)dim;
-	return t * (size_t)mlp_ratio * c + t * 3 * c + 2 * t * c +
-	       (size_t)heads * max_len * max_len;
+	return t * (size_t)mlp_ratio * c + t * 3 * c + 2 * t * c + att_floats;
 }
 
-void mae_block_scratch_bind(mae_block_scratch *s, float *base, int n_tokens, int max_len,
-			    int dim, int heads, int mlp_ratio)
+void mae_block_scratch_bind(mae_block_scratch *s, float *base, int n_tokens, int dim,
+			    int mlp_ratio)
 {
 	size_t t = (size_t)n_tokens, c = (size_t)dim;
-	(void)heads;
-	(void)max_len;
 	s->d_hidden = base;
 	s->d_qkv = s->d_hidden + t * (size_t)mlp_ratio * c;
 	s->d_a = s->d_qkv + t * 3 * c;
 	s->d_b = s->d_a + t * c;
 	s->d_att = s->d_b + t * c;
-}
-
-/* Multi-head self-attention of each sequence: per head,
- * softmax(q k^T / sqrt(hd)) v (Vaswani et al. 2017, timm's Attention). */
-static void attention_forward(const backend *be, float *atty, float *att, const float *qkv,
-			      const mae_seqs *seqs, int dim, int heads)
-{
-	int hd = dim / heads, ld = 3 * dim;
-	float scale = 1.0f / sqrtf((float)hd);
-	for (int s = 0; s < seqs->n_seqs; s++) {
-		int t0 = seqs->offsets[s], len = seqs->offsets[s + 1] - t0;
-		const float *q = qkv + (size_t)t0 * ld, *k = q + dim, *v = q + 2 * dim;
-		float *p = att + seqs->att_offsets[s];
-		long sq = (long)len * len;
-		/* heads side by side in a row: head h's q starts at column h*hd */
-		be->gemm_strided(0, 1, len, len, hd, scale, q, ld, hd, k, ld, hd, 0.0f, p, len, sq,
-				 heads);
-		be->softmax_forward(p, heads * len, len);
-		be->gemm_strided(0, 0, len, hd, len, 1.0f, p, len, sq, v, ld, hd, 0.0f,
-				 atty + (size_t)t0 * dim, dim, hd, heads);
-	}
-}
-
-static void attention_backward(const backend *be, float *dqkv, float *datt, const float *datty,
-			       const float *att, const float *qkv, const mae_seqs *seqs, int dim,
-			       int heads)
-{
-	int hd = dim / heads, ld = 3 * dim;
-	float scale = 1.0f / sqrtf((float)hd);
-	for (int s = 0; s < seqs->n_seqs; s++) {
-		int t0 = seqs->offsets[s], len = seqs->offsets[s + 1] - t0;
-		const float *q = qkv + (size_t)t0 * ld, *k = q + dim, *v = q + 2 * dim;
-		float *dq = dqkv + (size_t)t0 * ld, *dk = dq + dim, *dv = dq + 2 * dim;
-		const float *dy = datty + (size_t)t0 * dim, *p = att + seqs->att_offsets[s];
-		long sq = (long)len * len;
-		/* dP = dY V^T, dV = P^T dY */
-		be->gemm_strided(0, 1, len, len, hd, 1.0f, dy, dim, hd, v, ld, hd, 0.0f, datt, len,
-				 sq, heads);
-		be->gemm_strided(1, 0, len, hd, len, 1.0f, p, len, sq, dy, dim, hd, 0.0f, dv, ld,
-				 hd, heads);
-		/* dS from dP through the softmax; S = scale q k^T */
-		be->softmax_backward(datt, p, heads * len, len);
-		be->gemm_strided(0, 0, len, hd, len, scale, datt, len, sq, k, ld, hd, 0.0f, dq, ld,
-				 hd, heads);
-		be->gemm_strided(1, 0, len, hd, len, scale, datt, len, sq, q, ld, hd, 0.0f, dk, ld,
-				 hd, heads);
-	}
 }
 
 void mae_block_forward(const backend *be, mae_block_acts *a, const mae_block_params *p,
@@ -120,7 +68,8 @@ void mae_block_forward(const backend *be, mae_block_acts *a, const mae_block_par
 	be->layernorm_forward(a->ln1, a->ln1_mean, a->ln1_rstd, inp, p->ln1_w, p->ln1_b, t, dim,
 			      MAE_LN_EPS);
 	mae_linear_forward(be, a->qkv, a->ln1, p->qkv_w, p->qkv_b, t, dim, 3 * dim);
-	attention_forward(be, a->atty, a->att, a->qkv, seqs, dim, heads);
+	be->attention_forward(a->atty, a->att, a->qkv, seqs->offsets, seqs->att_offsets,
+			      seqs->n_seqs, dim, heads);
 	mae_linear_forward(be, a->res1, a->atty, p->proj_w, p->proj_b, t, dim, dim);
 	be->add(a->res1, inp, tc);
 	be->layernorm_forward(a->ln2, a->ln2_mean, a->ln2_rstd, a->res1, p->ln2_w, p->ln2_b, t,
@@ -152,7 +101,8 @@ void mae_block_backward(const backend *be, float *dinp, const mae_block_params *
 	be->copy(dinp, dres1, tc * sizeof(float));
 	mae_linear_backward(be, s->d_b, g->proj_w, g->proj_b, dres1, a->atty, p->proj_w, t, dim,
 			    dim);
-	attention_backward(be, s->d_qkv, s->d_att, s->d_b, a->att, a->qkv, seqs, dim, heads);
+	be->attention_backward(s->d_qkv, s->d_att, s->d_b, a->att, a->qkv, seqs->offsets,
+			       seqs->att_offsets, seqs->n_seqs, dim, heads);
 	mae_linear_backward(be, s->d_a, g->qkv_w, g->qkv_b, s->d_qkv, a->ln1, p->qkv_w, t, dim,
 			    3 * dim);
 	be->layernorm_backward(dinp, g->ln1_w, g->ln1_b, s->d_a, inp, p->ln1_w, a->ln1_mean,

@@ -16,7 +16,6 @@ typedef struct mae_seqs {
 	int n_seqs;
 	const int *offsets;
 	const size_t *att_offsets;
-	int max_len;
 } mae_seqs;
 
 /* T tokens (offsets[n_seqs]), C width, H heads, R = mlp_ratio * C */
@@ -38,13 +37,14 @@ size_t mae_block_acts_floats(int n_tokens, size_t att_floats, int dim, int mlp_r
 void mae_block_acts_bind(mae_block_acts *a, float *base, int n_tokens, size_t att_floats,
 			 int dim, int mlp_ratio);
 
-/* Scratch the backward pass needs: [T, R] + [T, 3C] + 2 [T, C] + [H, max_len^2]. */
+/* Scratch the backward pass needs: [T, R] + [T, 3C] + 2 [T, C] + the
+ * attention probabilities' size (att_floats, last). */
 typedef struct mae_block_scratch {
 	float *d_hidden, *d_qkv, *d_a, *d_b, *d_att;
 } mae_block_scratch;
-size_t mae_block_scratch_floats(int n_tokens, int max_len, int dim, int heads, int mlp_ratio);
-void mae_block_scratch_bind(mae_block_scratch *s, float *base, int n_tokens, int max_len,
-			    int dim, int heads, int mlp_ratio);
+size_t mae_block_scratch_floats(int n_tokens, size_t att_floats, int dim, int mlp_ratio);
+void mae_block_scratch_bind(mae_block_scratch *s, float *base, int n_tokens, int dim,
+			    int mlp_ratio);
 
 /* a->out = block(inp), inp [T, C]. */
 void mae_block_forward(const backend *be, mae_block_acts *a, const mae_block_params *p,

@@ -108,24 +108,18 @@ static size_t layout_acts(mae_model *m, const mae_batch *b, float *base)
 	TAKE(a->row_loss, N);
 	for (int i = 0; i < 3; i++)
 		TAKE(a->grad[i], grad_floats);
-	int enc_max = 0;
-	for (int i = 0; i < b->n_images; i++)
-		if (b->enc_offsets[i + 1] - b->enc_offsets[i] > enc_max)
-			enc_max = b->enc_offsets[i + 1] - b->enc_offsets[i];
-	size_t n = mae_block_scratch_floats((int)T, enc_max, c->dim, c->heads, c->mlp_ratio);
+	size_t n = mae_block_scratch_floats((int)T, enc_att, c->dim, c->mlp_ratio);
 	if (base)
-		mae_block_scratch_bind(&a->enc_scratch, base + used, (int)T, enc_max, c->dim,
-				       c->heads, c->mlp_ratio);
+		mae_block_scratch_bind(&a->enc_scratch, base + used, (int)T, c->dim, c->mlp_ratio);
 	used += n;
-	int dec_len = mae_n_patches(c) + 1;
-	n = mae_block_scratch_floats((int)S, dec_len, c->dec_dim, c->dec_heads, c->mlp_ratio);
+	n = mae_block_scratch_floats((int)S, dec_att, c->dec_dim, c->mlp_ratio);
 	if (base)
-		mae_block_scratch_bind(&a->dec_scratch, base + used, (int)S, dec_len, c->dec_dim,
-				       c->dec_heads, c->mlp_ratio);
+		mae_block_scratch_bind(&a->dec_scratch, base + used, (int)S, c->dec_dim,
+				       c->mlp_ratio);
 	used += n;
 #undef TAKE
-	m->enc_seqs = (mae_seqs){b->n_images, b->enc_offsets, b->enc_att_offsets, enc_max};
-	m->dec_seqs = (mae_seqs){b->n_images, b->dec_offsets, b->dec_att_offsets, dec_len};
+	m->enc_seqs = (mae_seqs){b->n_images, b->enc_offsets, b->enc_att_offsets};
+	m->dec_seqs = (mae_seqs){b->n_images, b->dec_offsets, b->dec_att_offsets};
 	return used;
 }
 

@@ -1,7 +1,11 @@
 /* The CPU backend's operations (kernels/backend.h documents each); the
  * table in cpu_backend.c collects them. Loops over rows are shared between
- * OpenMP threads in fixed chunks, so each output element is computed by the
- * same arithmetic whatever the thread count. */
+ * OpenMP threads (when large enough to be worth waking them) so that each
+ * output element is computed by the same arithmetic whatever the thread
+ * count. */
+
+/* elements below which a loop stays on one thread */
+#define CPU_PARALLEL_MIN 32768
 #ifndef MASKPIPE_CPU_H
 #define MASKPIPE_CPU_H
 
@@ -10,6 +14,9 @@
 
 extern int cpu_n_threads;
 
+/* one CBLAS call, on the calling thread */
+void cpu_gemm_one(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
+		  int lda, const float *b, int ldb, float beta, float *c, int ldc);
 void cpu_gemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
 	      int lda, const float *b, int ldb, float beta, float *c, int ldc);
 void cpu_gemm_strided(int trans_a, int trans_b, int m, int n, int k, float alpha,
@@ -32,8 +39,15 @@ void cpu_layernorm_backward(float *dinp, float *dw, float *db, const float *dout
 
 void cpu_gelu_forward(float *out, const float *inp, size_t n);
 void cpu_gelu_backward(float *dinp, const float *inp, const float *dout, size_t n);
-void cpu_softmax_forward(float *x, int n_rows, int n_cols);
-void cpu_softmax_backward(float *d, const float *p, int n_rows, int n_cols);
+/* softmax of each row in place, and its backward (backend.h's
+ * softmax_backward rule), on the calling thread */
+void cpu_softmax_rows(float *x, int n_rows, int n_cols);
+void cpu_softmax_backward_rows(float *d, const float *p, int n_rows, int n_cols);
+void cpu_attention_forward(float *out, float *att, const float *qkv, const int *offsets,
+			   const size_t *att_offsets, int n_seqs, int dim, int heads);
+void cpu_attention_backward(float *dqkv, float *datt, const float *dout, const float *att,
+			    const float *qkv, const int *offsets, const size_t *att_offsets,
+			    int n_seqs, int dim, int heads);
 
 void cpu_normalize_rows(float *x, int n_rows, int n_cols, float eps);
 void cpu_mse_rows(float *row_loss, float *dpred, const float *pred, const float *target,

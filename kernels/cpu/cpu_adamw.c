@@ -11,7 +11,7 @@ void cpu_adamw(float *param, const float *grad, float *m, float *v, size_t n, fl
 	float bias1 = (float)(1.0 - pow(beta1, (double)step));
 	float step_size = lr / bias1;
 	float bias2_sqrt = (float)sqrt(1.0 - pow(beta2, (double)step));
-#pragma omp parallel for schedule(static) num_threads(cpu_n_threads)
+#pragma omp parallel for schedule(static) num_threads(cpu_n_threads) if (n > CPU_PARALLEL_MIN)
 	for (size_t i = 0; i < n; i++) {
 		float g = grad[i];
 		param[i] *= 1.0f - lr * weight_decay;

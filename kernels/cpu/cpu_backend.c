@@ -12,7 +12,9 @@ int cpu_n_threads = 1;
 static void cpu_set_threads(int n_threads)
 {
 	cpu_n_threads = n_threads < 1 ? 1 : n_threads;
-	openblas_set_num_threads(cpu_n_threads);
+	/* threads share GEMMs by blocks (cpu_gemm.c); OpenBLAS's own would
+	 * compete with them for the cores */
+	openblas_set_num_threads(1);
 }
 
 static void *cpu_alloc(size_t n_bytes)
@@ -64,8 +66,8 @@ static const backend cpu_backend = {
 	.layernorm_backward = cpu_layernorm_backward,
 	.gelu_forward = cpu_gelu_forward,
 	.gelu_backward = cpu_gelu_backward,
-	.softmax_forward = cpu_softmax_forward,
-	.softmax_backward = cpu_softmax_backward,
+	.attention_forward = cpu_attention_forward,
+	.attention_backward = cpu_attention_backward,
 	.normalize_rows = cpu_normalize_rows,
 	.mse_rows = cpu_mse_rows,
 	.adamw = cpu_adamw,

@@ -1,10 +1,17 @@
-/* GEMMs through CBLAS (OpenBLAS), row-major. */
+/* GEMMs through CBLAS (OpenBLAS, kept to one thread), row-major. Threads
+ * share a GEMM by blocks of C of a fixed size, each a GEMM of its own: the
+ * blocks are the same for any thread count, so every element is computed
+ * by the same arithmetic and results do not depend on the threads. */
 #include <cblas.h>
 
 #include "cpu.h"
 
-void cpu_gemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
-	      int lda, const float *b, int ldb, float beta, float *c, int ldc)
+/* rows (or columns) of C per block: large enough that packing the shared
+ * operand again per block costs little */
+#define GEMM_BLOCK 128
+
+void cpu_gemm_one(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
+		  int lda, const float *b, int ldb, float beta, float *c, int ldc)
 {
 	if (m == 0 || n == 0)
 		return;
@@ -13,11 +20,35 @@ void cpu_gemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const 
 		    ldc);
 }
 
+void cpu_gemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
+	      int lda, const float *b, int ldb, float beta, float *c, int ldc)
+{
+	/* split the longer side of C */
+	int by_rows = m >= n;
+	int extent = by_rows ? m : n;
+	int n_blocks = (extent + GEMM_BLOCK - 1) / GEMM_BLOCK;
+#pragma omp parallel for schedule(dynamic) num_threads(cpu_n_threads) if (n_blocks > 1)
+	for (int blk = 0; blk < n_blocks; blk++) {
+		int start = blk * GEMM_BLOCK;
+		int len = extent - start < GEMM_BLOCK ? extent - start : GEMM_BLOCK;
+		if (by_rows) {
+			const float *a_blk = trans_a ? a + start : a + (size_t)start * lda;
+			cpu_gemm_one(trans_a, trans_b, len, n, k, alpha, a_blk, lda, b, ldb, beta,
+				     c + (size_t)start * ldc, ldc);
+		} else {
+			const float *b_blk = trans_b ? b + (size_t)start * ldb : b + start;
+			cpu_gemm_one(trans_a, trans_b, m, len, k, alpha, a, lda, b_blk, ldb, beta,
+				     c + start, ldc);
+		}
+	}
+}
+
 void cpu_gemm_strided(int trans_a, int trans_b, int m, int n, int k, float alpha,
 		      const float *a, int lda, long stride_a, const float *b, int ldb,
 		      long stride_b, float beta, float *c, int ldc, long stride_c, int n_batch)
 {
+#pragma omp parallel for schedule(static) num_threads(cpu_n_threads) if (n_batch > 1)
 	for (int i = 0; i < n_batch; i++)
-		cpu_gemm(trans_a, trans_b, m, n, k, alpha, a + i * stride_a, lda, b + i * stride_b,
-			 ldb, beta, c + i * stride_c, ldc);
+		cpu_gemm_one(trans_a, trans_b, m, n, k, alpha, a + i * stride_a, lda,
+			     b + i * stride_b, ldb, beta, c + i * stride_c, ldc);
 }

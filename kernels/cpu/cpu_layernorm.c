@@ -7,7 +7,8 @@
 void cpu_layernorm_forward(float *out, float *mean, float *rstd, const float *inp,
 			   const float *w, const float *b, int n_rows, int n_cols, float eps)
 {
-#pragma omp parallel for schedule(static) num_threads(cpu_n_threads)
+#pragma omp parallel for schedule(static) num_threads(cpu_n_threads) \
+	if ((size_t)n_rows * n_cols > CPU_PARALLEL_MIN)
 	for (int r = 0; r < n_rows; r++) {
 		const float *x = inp + (size_t)r * n_cols;
 		float *y = out + (size_t)r * n_cols;
@@ -31,7 +32,8 @@ void cpu_layernorm_backward(float *dinp, float *dw, float *db, const float *dout
 			    const float *inp, const float *w, const float *mean,
 			    const float *rstd, int n_rows, int n_cols)
 {
-#pragma omp parallel for schedule(static) num_threads(cpu_n_threads)
+#pragma omp parallel for schedule(static) num_threads(cpu_n_threads) \
+	if ((size_t)n_rows * n_cols > CPU_PARALLEL_MIN)
 	for (int r = 0; r < n_rows; r++) {
 		const float *x = inp + (size_t)r * n_cols, *dy = dout + (size_t)r * n_cols;
 		float *dx = dinp + (size_t)r * n_cols;

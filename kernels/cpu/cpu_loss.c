@@ -5,7 +5,8 @@
 
 void cpu_normalize_rows(float *x, int n_rows, int n_cols, float eps)
 {
-#pragma omp parallel for schedule(static) num_threads(cpu_n_threads)
+#pragma omp parallel for schedule(static) num_threads(cpu_n_threads) \
+	if ((size_t)n_rows * n_cols > CPU_PARALLEL_MIN)
 	for (int r = 0; r < n_rows; r++) {
 		float *row = x + (size_t)r * n_cols;
 		float sum = 0;
@@ -26,7 +27,8 @@ void cpu_normalize_rows(float *x, int n_rows, int n_cols, float eps)
 void cpu_mse_rows(float *row_loss, float *dpred, const float *pred, const float *target,
 		  float weight, int n_rows, int n_cols)
 {
-#pragma omp parallel for schedule(static) num_threads(cpu_n_threads)
+#pragma omp parallel for schedule(static) num_threads(cpu_n_threads) \
+	if ((size_t)n_rows * n_cols > CPU_PARALLEL_MIN)
 	for (int r = 0; r < n_rows; r++) {
 		const float *p = pred + (size_t)r * n_cols, *t = target + (size_t)r * n_cols;
 		float *dp = dpred + (size_t)r * n_cols;

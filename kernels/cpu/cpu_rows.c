@@ -17,7 +17,8 @@ void cpu_copy_rows(float *dst, const int32_t *dst_idx, const float *src, const i
 		}
 		return;
 	}
-#pragma omp parallel for schedule(static) num_threads(cpu_n_threads)
+#pragma omp parallel for schedule(static) num_threads(cpu_n_threads) \
+	if ((size_t)n_rows * n_cols > CPU_PARALLEL_MIN)
 	for (int i = 0; i < n_rows; i++)
 		memcpy(dst + (size_t)(dst_idx ? dst_idx[i] : i) * n_cols,
 		       src + (size_t)(src_idx ? src_idx[i] : i) * n_cols, sizeof(float) * n_cols);
@@ -25,7 +26,7 @@ void cpu_copy_rows(float *dst, const int32_t *dst_idx, const float *src, const i
 
 void cpu_add(float *y, const float *x, size_t n)
 {
-#pragma omp parallel for schedule(static) num_threads(cpu_n_threads)
+#pragma omp parallel for schedule(static) num_threads(cpu_n_threads) if (n > CPU_PARALLEL_MIN)
 	for (size_t i = 0; i < n; i++)
 		y[i] += x[i];
 }
@@ -46,7 +47,8 @@ double cpu_sum_squares(const float *x, size_t n)
 
 void cpu_add_bias(float *out, const float *bias, int n_rows, int n_cols)
 {
-#pragma omp parallel for schedule(static) num_threads(cpu_n_threads)
+#pragma omp parallel for schedule(static) num_threads(cpu_n_threads) \
+	if ((size_t)n_rows * n_cols > CPU_PARALLEL_MIN)
 	for (int r = 0; r < n_rows; r++) {
 		float *row = out + (size_t)r * n_cols;
 		for (int c = 0; c < n_cols; c++)

@@ -1,5 +1,6 @@
 /* The CPU backend against naive loops in double: GEMMs in every
- * transposition, gathers and scatters, and each forward/backward pair
+ * transposition, gathers and scatters, attention over packed sequences,
+ * and each forward/backward pair
  * against central finite differences of sum(out * r) for a random r. */
 #include <math.h>
 
@@ -60,6 +61,36 @@ static void gemm_matches_naive_loops(void)
 		CHECK(close_to(cs[i], wants[i], 1e-5));
 }
 
+/* GEMMs larger than a block, split by rows and by columns, in every
+ * transposition: right, and the same bits with one thread and two */
+static void blocked_gemm_is_right_and_thread_independent(void)
+{
+	enum { BIG = 300, SMALL = 40, K = 20 };
+	static float a[BIG * BIG], b[BIG * BIG], c1[BIG * BIG], c2[BIG * BIG], want[BIG * BIG];
+	fill(a, BIG * BIG, 21);
+	fill(b, BIG * BIG, 22);
+	const int shapes[2][2] = {{BIG, SMALL}, {SMALL, BIG}};
+	for (int s = 0; s < 2; s++)
+		for (int t = 0; t < 4; t++) {
+			int m = shapes[s][0], n = shapes[s][1], ta = t & 1, tb = t >> 1;
+			int lda = ta ? m : K, ldb = tb ? K : n;
+			memset(c1, 0, sizeof c1);
+			memset(want, 0, sizeof want);
+			be->set_threads(1);
+			be->gemm(ta, tb, m, n, K, 1.0f, a, lda, b, ldb, 0.0f, c1, n);
+			be->set_threads(2);
+			memset(c2, 0, sizeof c2);
+			be->gemm(ta, tb, m, n, K, 1.0f, a, lda, b, ldb, 0.0f, c2, n);
+			naive_gemm(ta, tb, m, n, K, 1.0f, a, lda, b, ldb, 0.0f, want, n);
+			CHECK(memcmp(c1, c2, sizeof(float) * m * n) == 0);
+			for (int i = 0; i < m * n; i++)
+				if (!close_to(c1[i], want[i], 1e-5)) {
+					CHECK(0);
+					break;
+				}
+		}
+}
+
 static void rows_gather_scatter_and_bias(void)
 {
 	float src[4 * 3], dst[5 * 3] = {0};
@@ -114,22 +145,27 @@ static double gelu_scalar(const float *x, const float *r)
 	return dot(y, r, N_X);
 }
 
-static double softmax_scalar(const float *x, const float *r)
+/* attention over two packed sequences of 3 and 5 tokens, width 8, 2 heads */
+enum { ATT_T = 8, ATT_C = 8, ATT_H = 2, N_QKV = ATT_T * 3 * ATT_C };
+static const int att_offsets_tok[3] = {0, 3, 8};
+static const size_t att_offsets_p[3] = {0, 2 * 9, 2 * 9 + 2 * 25};
+enum { ATT_P = 2 * 9 + 2 * 25 };
+
+static double attention_scalar(const float *qkv, const float *r)
 {
-	float y[N_X];
-	memcpy(y, x, sizeof y);
-	be->softmax_forward(y, ROWS, COLS);
-	return dot(y, r, N_X);
+	float out[ATT_T * ATT_C], p[ATT_P];
+	be->attention_forward(out, p, qkv, att_offsets_tok, att_offsets_p, 2, ATT_C, ATT_H);
+	return dot(out, r, ATT_T * ATT_C);
 }
 
 /* central differences with step 1e-2 (float inputs): agreement to ~1e-3 */
 static void check_against_differences(scalar_fn f, const float *x, const float *r,
-				      const float *grad, const char *what)
+				      const float *grad, int n, const char *what)
 {
-	float xp[N_X];
-	for (int i = 0; i < N_X; i++) {
+	float xp[N_QKV];
+	for (int i = 0; i < n; i++) {
 		const float h = 1e-2f;
-		memcpy(xp, x, sizeof xp);
+		memcpy(xp, x, sizeof(float) * n);
 		xp[i] = x[i] + h;
 		double up = f(xp, r);
 		xp[i] = x[i] - h;
@@ -165,7 +201,7 @@ static void layernorm_backward_matches_differences(void)
 				       1e-5));
 	}
 	be->layernorm_backward(dx, dw, db, r, x, ln_w, mean, rstd, ROWS, COLS);
-	check_against_differences(layernorm_scalar, x, r, dx, "layernorm");
+	check_against_differences(layernorm_scalar, x, r, dx, N_X, "layernorm");
 	/* d/dw_c = sum_rows r * xhat, d/db_c = sum_rows r */
 	for (int c = 0; c < COLS; c++) {
 		double want_w = 0, want_b = 0;
@@ -178,7 +214,7 @@ static void layernorm_backward_matches_differences(void)
 	}
 }
 
-static void gelu_and_softmax_backward_match_differences(void)
+static void gelu_backward_matches_differences(void)
 {
 	float x[N_X], r[N_X], y[N_X], dx[N_X];
 	fill(x, N_X, 9);
@@ -189,20 +225,41 @@ static void gelu_and_softmax_backward_match_differences(void)
 	for (int i = 0; i < N_X; i++)
 		CHECK(close_to(y[i], 0.5 * x[i] * (1 + erf(x[i] / sqrt(2))), 1e-6));
 	be->gelu_backward(dx, x, r, N_X);
-	check_against_differences(gelu_scalar, x, r, dx, "gelu");
+	check_against_differences(gelu_scalar, x, r, dx, N_X, "gelu");
 
-	memcpy(y, x, sizeof y);
-	be->softmax_forward(y, ROWS, COLS);
-	for (int row = 0; row < ROWS; row++) {
-		double sum = 0;
-		for (int c = 0; c < COLS; c++)
-			sum += exp(x[row * COLS + c]);
-		for (int c = 0; c < COLS; c++)
-			CHECK(close_to(y[row * COLS + c], exp(x[row * COLS + c]) / sum, 1e-6));
-	}
-	memcpy(dx, r, sizeof dx);
-	be->softmax_backward(dx, y, ROWS, COLS);
-	check_against_differences(softmax_scalar, x, r, dx, "softmax");
+}
+
+static void attention_matches_loops_and_differences(void)
+{
+	float qkv[N_QKV], r[ATT_T * ATT_C], out[ATT_T * ATT_C], p[ATT_P];
+	float dqkv[N_QKV], dp[ATT_P];
+	fill(qkv, N_QKV, 13);
+	fill(r, ATT_T * ATT_C, 14);
+	be->attention_forward(out, p, qkv, att_offsets_tok, att_offsets_p, 2, ATT_C, ATT_H);
+	/* the definition, token by token, in double */
+	const int hd = ATT_C / ATT_H;
+	for (int s = 0; s < 2; s++)
+		for (int h = 0; h < ATT_H; h++)
+			for (int i = att_offsets_tok[s]; i < att_offsets_tok[s + 1]; i++) {
+				double w[ATT_T], sum = 0;
+				for (int j = att_offsets_tok[s]; j < att_offsets_tok[s + 1]; j++) {
+					double qk = 0;
+					for (int d = 0; d < hd; d++)
+						qk += (double)qkv[i * 3 * ATT_C + h * hd + d] *
+						      qkv[j * 3 * ATT_C + ATT_C + h * hd + d];
+					w[j] = exp(qk / sqrt(hd));
+					sum += w[j];
+				}
+				for (int d = 0; d < hd; d++) {
+					double y = 0;
+					for (int j = att_offsets_tok[s]; j < att_offsets_tok[s + 1]; j++)
+						y += w[j] / sum * qkv[j * 3 * ATT_C + 2 * ATT_C + h * hd + d];
+					CHECK(close_to(out[i * ATT_C + h * hd + d], y, 1e-5));
+				}
+			}
+	be->attention_backward(dqkv, dp, r, p, qkv, att_offsets_tok, att_offsets_p, 2, ATT_C,
+			       ATT_H);
+	check_against_differences(attention_scalar, qkv, r, dqkv, N_QKV, "attention");
 }
 
 static void loss_rows_as_models_mae(void)
@@ -257,9 +314,11 @@ int main(void)
 	be = backend_cpu();
 	be->set_threads(2);
 	RUN(gemm_matches_naive_loops);
+	RUN(blocked_gemm_is_right_and_thread_independent);
 	RUN(rows_gather_scatter_and_bias);
 	RUN(layernorm_backward_matches_differences);
-	RUN(gelu_and_softmax_backward_match_differences);
+	RUN(gelu_backward_matches_differences);
+	RUN(attention_matches_loops_and_differences);
 	RUN(loss_rows_as_models_mae);
 	RUN(adamw_matches_hand_computed_steps);
 	return check_exit();
