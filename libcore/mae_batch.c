@@ -20,6 +20,7 @@ void mae_batch_free(mae_batch *b)
 	free(b->targets);
 	free(b->enc_pos_idx);
 	free(b->enc_patch_rows);
+	free(b->patch_image);
 	free(b->cls_rows);
 	free(b->dec_pos_idx);
 	free(b->dec_from_enc);
@@ -47,6 +48,7 @@ static int reserve(mae_batch *b, const mae_config *cfg, int n_images)
 	b->targets = malloc(patches * K * sizeof(float));
 	b->enc_pos_idx = malloc(tokens * sizeof(int32_t));
 	b->enc_patch_rows = malloc(patches * sizeof(int32_t));
+	b->patch_image = malloc(patches * sizeof(int32_t));
 	b->cls_rows = malloc(n * sizeof(int32_t));
 	b->dec_pos_idx = malloc(tokens * sizeof(int32_t));
 	b->dec_from_enc = malloc(tokens * sizeof(int32_t));
@@ -55,7 +57,8 @@ static int reserve(mae_batch *b, const mae_config *cfg, int n_images)
 	b->pred_patch = malloc(patches * sizeof(int32_t));
 	b->zeros = calloc(patches + n, sizeof(int32_t));
 	if (!b->enc_offsets || !b->dec_offsets || !b->enc_att_offsets || !b->dec_att_offsets ||
-	    !b->patches || !b->targets || !b->enc_pos_idx || !b->enc_patch_rows || !b->cls_rows ||
+	    !b->patches || !b->targets || !b->enc_pos_idx || !b->enc_patch_rows || !b->patch_image ||
+	    !b->cls_rows ||
 	    !b->dec_pos_idx || !b->dec_from_enc || !b->dec_mask_rows || !b->pred_rows ||
 	    !b->pred_patch || !b->zeros) {
 		mae_batch_free(b);
@@ -107,6 +110,7 @@ int mae_batch_build(mae_batch *b, const mae_config *cfg, const uint8_t *const *p
 				b->dec_mask_rows[hid++] = dec_row;
 			} else {
 				copy_patch(b->patches + (size_t)vis * K, pixels[i], cfg, p, 1);
+				b->patch_image[vis] = i;
 				b->enc_patch_rows[vis++] = tok;
 				b->enc_pos_idx[tok] = 1 + p;
 				b->dec_from_enc[tok] = dec_row;

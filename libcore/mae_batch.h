@@ -25,6 +25,7 @@ typedef struct mae_batch {
 	float *targets;     /* [n_pred, K] in (py, px, c) order, as models_mae.patchify */
 	int32_t *enc_pos_idx;    /* [n_enc_tokens] row of pos_embed: 0 cls, 1 + patch */
 	int32_t *enc_patch_rows; /* [n_visible] encoder token of each visible patch */
+	int32_t *patch_image;    /* [n_visible] the image of each visible patch */
 	int32_t *cls_rows;       /* [B] encoder token of each cls */
 	int32_t *dec_pos_idx;    /* [B(L+1)] row of decoder_pos_embed */
 	int32_t *dec_from_enc;   /* [n_enc_tokens] decoder token of each encoder token */

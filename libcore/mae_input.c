@@ -78,3 +78,15 @@ int mae_record_input(const rec *r, const mae_config *cfg, int need_mask, const u
 	*mask = bits;
 	return 0;
 }
+
+int mae_batch_input(const recbatch *b, const mae_config *cfg, int need_mask,
+		    const uint8_t **px, const uint8_t **mask, const char *stream)
+{
+	for (int i = 0; i < b->n; i++)
+		if (mae_record_input(&b->recs[i], cfg, need_mask, &px[i], &mask[i]) < 0) {
+			char where[128];
+			return err_prefix("%s: %s: ", stream,
+					  rec_describe(&b->recs[i], where, sizeof where));
+		}
+	return 0;
+}

@@ -64,13 +64,16 @@ static size_t max3(size_t a, size_t b, size_t c)
 
 /* Lays out the activations of batch b in one buffer (or only counts them
  * when base is NULL); returns the floats used. */
-static size_t layout_acts(mae_model *m, const mae_batch *b, float *base)
+static size_t layout_acts(mae_model *m, const mae_batch *b, int with_decoder, float *base)
 {
 	const mae_config *c = &m->cfg;
-	size_t T = (size_t)b->n_enc_tokens, S = (size_t)b->n_images * (mae_n_patches(c) + 1);
-	size_t V = (size_t)b->n_visible, N = (size_t)b->n_pred, K = (size_t)mae_patch_dim(c);
+	size_t T = (size_t)b->n_enc_tokens, V = (size_t)b->n_visible, K = (size_t)mae_patch_dim(c);
 	size_t D = (size_t)c->dim, E = (size_t)c->dec_dim;
-	size_t enc_att = b->enc_att_offsets[b->n_images], dec_att = b->dec_att_offsets[b->n_images];
+	size_t enc_att = b->enc_att_offsets[b->n_images];
+	/* the encoder alone (embeddings) needs no room for the decoder */
+	size_t S = with_decoder ? (size_t)b->n_images * (mae_n_patches(c) + 1) : 0;
+	size_t N = with_decoder ? (size_t)b->n_pred : 0;
+	size_t dec_att = with_decoder ? b->dec_att_offsets[b->n_images] : 0;
 	size_t grad_floats = max3(T * D, S * E, N * E > V * D ? N * E : V * D);
 	mae_acts *a = &m->acts;
 	size_t used = 0;
@@ -131,10 +134,10 @@ static int32_t *upload_idx(mae_model *m, size_t *used, const int32_t *host, size
 	return dst;
 }
 
-int mae_model_set_batch(mae_model *m, const mae_batch *b)
+int mae_model_set_batch(mae_model *m, const mae_batch *b, int with_decoder)
 {
 	const backend *be = m->be;
-	size_t need = layout_acts(m, b, NULL);
+	size_t need = layout_acts(m, b, with_decoder, NULL);
 	if (need > m->act_cap) {
 		be->free(m->act_mem);
 		m->act_cap = 0;
@@ -143,10 +146,10 @@ int mae_model_set_batch(mae_model *m, const mae_batch *b)
 			return -1;
 		m->act_cap = need;
 	}
-	layout_acts(m, b, m->act_mem);
+	layout_acts(m, b, with_decoder, m->act_mem);
 	size_t T = (size_t)b->n_enc_tokens, S = (size_t)b->n_images * (mae_n_patches(&m->cfg) + 1);
 	size_t B = (size_t)b->n_images, n_zeros = B > (size_t)b->n_hidden ? B : (size_t)b->n_hidden;
-	size_t idx_need = T * 2 + (size_t)b->n_visible + B + S + (size_t)b->n_hidden +
+	size_t idx_need = T * 2 + 2 * (size_t)b->n_visible + B + S + (size_t)b->n_hidden +
 			  (size_t)b->n_pred + n_zeros;
 	if (idx_need > m->idx_cap) {
 		be->free(m->idx_mem);
@@ -156,6 +159,7 @@ int mae_model_set_batch(mae_model *m, const mae_batch *b)
 			return -1;
 		m->idx_cap = idx_need;
 	}
+	m->batch = b;
 	size_t used = 0;
 	mae_indices *x = &m->idx;
 	x->enc_pos_idx = upload_idx(m, &used, b->enc_pos_idx, T);
@@ -166,12 +170,14 @@ int mae_model_set_batch(mae_model *m, const mae_batch *b)
 	x->dec_mask_rows = upload_idx(m, &used, b->dec_mask_rows, (size_t)b->n_hidden);
 	x->pred_rows = upload_idx(m, &used, b->pred_rows, (size_t)b->n_pred);
 	x->zeros = upload_idx(m, &used, b->zeros, n_zeros);
+	x->patch_image = upload_idx(m, &used, b->patch_image, (size_t)b->n_visible);
 	size_t K = (size_t)mae_patch_dim(&m->cfg);
 	be->upload(m->acts.patches, b->patches, (size_t)b->n_visible * K * sizeof(float));
+	if (!with_decoder)
+		return 0;
 	be->upload(m->acts.targets, b->targets, (size_t)b->n_pred * K * sizeof(float));
 	if (m->cfg.norm_pix_loss)
 		be->normalize_rows(m->acts.targets, b->n_pred, (int)K, 1e-6f);
-	m->batch = b;
 	return 0;
 }
 
@@ -252,7 +258,7 @@ int mae_model_forward(mae_model *m, const mae_batch *b, double *loss)
 {
 	if (b->n_hidden == 0 || b->n_pred != b->n_hidden)
 		return err_set("a training batch must hide at least one patch");
-	if (mae_model_set_batch(m, b) < 0)
+	if (mae_model_set_batch(m, b, 1) < 0)
 		return -1;
 	mae_model_encode(m);
 	mae_model_decode(m);
@@ -321,4 +327,37 @@ void mae_model_backward(mae_model *m)
 	be->copy_rows(g2, NULL, dx, m->idx.enc_patch_rows, b->n_visible, D, 0);
 	mae_linear_backward(be, NULL, g->patch_w, g->patch_b, g2, a->patches, p->patch_w,
 			    b->n_visible, K, D);
+}
+
+int mae_model_embed(mae_model *m, const mae_batch *b, int pool, float *host_out)
+{
+	const backend *be = m->be;
+	int D = m->cfg.dim;
+	if (mae_model_set_batch(m, b, 0) < 0)
+		return -1;
+	mae_model_encode(m);
+	/* the result goes in the first gradient buffer, unused without a
+	 * backward pass: [B, D] */
+	float *out = m->acts.grad[0];
+	if (pool == MAE_POOL_CLS) {
+		be->copy_rows(out, NULL, m->acts.enc_out, m->idx.cls_rows, b->n_images, D, 0);
+	} else {
+		be->zero(out, (size_t)b->n_images * D * sizeof(float));
+		be->copy_rows(out, m->idx.patch_image, m->acts.enc_out, m->idx.enc_patch_rows,
+			      b->n_visible, D, 1);
+		be->scale(out, 1.0f / mae_n_patches(&m->cfg), (size_t)b->n_images * D);
+	}
+	be->download(host_out, out, (size_t)b->n_images * D * sizeof(float));
+	return 0;
+}
+
+int mae_model_predict(mae_model *m, const mae_batch *b, float *host_pred)
+{
+	if (mae_model_set_batch(m, b, 1) < 0)
+		return -1;
+	mae_model_encode(m);
+	mae_model_decode(m);
+	m->be->download(host_pred, m->acts.pred,
+			(size_t)b->n_pred * mae_patch_dim(&m->cfg) * sizeof(float));
+	return 0;
 }

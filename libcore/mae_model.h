@@ -36,7 +36,7 @@ typedef struct mae_acts {
 /* the batch's index lists in backend memory (mae_batch names them) */
 typedef struct mae_indices {
 	int32_t *enc_pos_idx, *enc_patch_rows, *cls_rows, *dec_pos_idx, *dec_from_enc,
-		*dec_mask_rows, *pred_rows, *zeros;
+		*dec_mask_rows, *pred_rows, *zeros, *patch_image;
 } mae_indices;
 
 typedef struct mae_model {
@@ -64,10 +64,11 @@ void mae_model_free(mae_model *m);
 /* Sets the parameters to the reference initialisation (mae_params_init). */
 int mae_model_init_weights(mae_model *m, uint64_t seed);
 
-/* Makes the batch the current one: sizes the activations and uploads the
- * pixels, targets (normalised per patch with norm_pix_loss) and index
- * lists. The batch must stay alive until the next one. */
-int mae_model_set_batch(mae_model *m, const mae_batch *b);
+/* Makes the batch the current one: sizes the activations (the encoder's
+ * only, unless with_decoder) and uploads the pixels, targets (normalised
+ * per patch with norm_pix_loss) and index lists. The batch must stay
+ * alive until the next one. */
+int mae_model_set_batch(mae_model *m, const mae_batch *b, int with_decoder);
 
 /* The encoder: acts.enc_out. */
 void mae_model_encode(mae_model *m);
@@ -80,6 +81,15 @@ double mae_model_loss(mae_model *m);
 
 /* set_batch, encode, decode and loss. -1 with a message on failure. */
 int mae_model_forward(mae_model *m, const mae_batch *b, double *loss);
+
+/* The embedding of each image of b into host_out [B, D]: the encoder's
+ * output (after its final norm) at the cls token, or averaged over the
+ * patch tokens (b built without masks: every patch visible). */
+enum { MAE_POOL_CLS, MAE_POOL_MEAN };
+int mae_model_embed(mae_model *m, const mae_batch *b, int pool, float *host_out);
+
+/* The predicted pixels of b's predicted patches into host_pred [N, K]. */
+int mae_model_predict(mae_model *m, const mae_batch *b, float *host_pred);
 
 void mae_model_zero_grad(mae_model *m);
 /* Adds the gradient of the last loss to m->grads. */

@@ -198,41 +198,30 @@ int main(int argc, char **argv)
 	if (log && !resume_path)
 		fprintf(log, "step\tloss\tlr\tgrad_norm\tseconds\n");
 
-	rec *recs = calloc((size_t)o.batch, sizeof(rec));
+	recbatch recs;
 	const uint8_t **pixels = calloc((size_t)o.batch, sizeof(uint8_t *));
 	const uint8_t **masks = calloc((size_t)o.batch, sizeof(uint8_t *));
-	if (!recs || !pixels || !masks) {
+	if (recbatch_init(&recs, o.batch) < 0 || !pixels || !masks) {
 		err_set("out of memory");
 		cli_fail();
 	}
-	for (int i = 0; i < o.batch; i++)
-		rec_init(&recs[i]);
 	/* a resumed run skips the records its steps consumed */
-	int rc = 1;
-	for (long k = 0; rc == 1 && k < t.opt.step * o.batch; k++)
-		rc = rec_reader_next(rd, &recs[0]);
-	if (rc < 0)
-		cli_fail();
+	for (long k = 0; k < t.opt.step; k++)
+		if (recbatch_read(&recs, rd) < 0)
+			cli_fail();
 
 	double start = seconds_now();
 	progress prog;
 	progress_start(&prog, "images", (uint64_t)o.total * o.batch, quiet);
 	prog.done = (uint64_t)t.opt.step * o.batch;
 	while (t.opt.step < o.total) {
-		int n = 0;
-		while (n < o.batch && (rc = rec_reader_next(rd, &recs[n])) == 1) {
-			if (mae_record_input(&recs[n], &cfg, 1, &pixels[n], &masks[n]) < 0) {
-				char where[128];
-				err_prefix("%s: %s: ", rec_reader_name(rd),
-					   rec_describe(&recs[n], where, sizeof where));
-				cli_fail();
-			}
-			n++;
-		}
-		if (rc < 0)
+		if (recbatch_read(&recs, rd) < 0)
 			cli_fail();
+		int n = recs.n;
 		if (n < o.batch)
 			break;
+		if (mae_batch_input(&recs, &cfg, 1, pixels, masks, rec_reader_name(rd)) < 0)
+			cli_fail();
 		mae_step_info info;
 		if (mae_trainer_step(&t, pixels, masks, n, &info) < 0) {
 			progress_end(&prog);
@@ -256,9 +245,7 @@ int main(int argc, char **argv)
 		err_errno("%s", log_path);
 		cli_fail();
 	}
-	for (int i = 0; i < o.batch; i++)
-		rec_free(&recs[i]);
-	free(recs);
+	recbatch_free(&recs);
 	free(pixels);
 	free(masks);
 	mae_trainer_free(&t);

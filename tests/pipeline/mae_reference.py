@@ -4,7 +4,9 @@ with timm's Block), loaded from maskpipe's checkpoint with strict keys, run
 on the same records and masks; loss, every gradient and one AdamW step are
 compared with what mae-train computed.
 
-usage: mae_reference.py RECORDS.jsonl INIT.safetensors STEP.safetensors LOSS LR
+usage: mae_reference.py train RECORDS.jsonl INIT.safetensors STEP.safetensors LOSS LR
+       mae_reference.py embed RECORDS.jsonl CHECKPOINT cls|mean
+(records as rec-cat --full prints them; embed: records with mae-embed's emb)
 """
 import json
 import struct
@@ -152,6 +154,16 @@ class MAE(nn.Module):
         return (loss * mask).sum() / mask.sum()
 
 
+    def encode_all(self, imgs):
+        """forward_encoder with every patch visible: the normed tokens"""
+        x = self.patch_embed(imgs) + self.pos_embed[:, 1:, :]
+        cls = (self.cls_token + self.pos_embed[:, :1, :]).expand(x.shape[0], -1, -1)
+        x = torch.cat([cls, x], dim=1)
+        for blk in self.blocks:
+            x = blk(x)
+        return self.norm(x)
+
+
 def compare(what, ours, theirs, failures):
     scale = theirs.abs().max().item()
     err = (ours - theirs).abs().max().item()
@@ -161,30 +173,52 @@ def compare(what, ours, theirs, failures):
     failures += [] if ok else [what]
 
 
-def main():
-    records_path, init_path, step_path, our_loss, lr = sys.argv[1:6]
-    init, meta = read_safetensors(init_path)
-    after, _ = read_safetensors(step_path)
+def load_model(path):
+    tensors, meta = read_safetensors(path)
     c = {k: int(v) for k, v in meta.items() if k not in ("format", "optimizer.step", "train.batch")}
-    torch.manual_seed(0)
     model = MAE(c)
-    weights = {k: v for k, v in init.items() if not k.startswith("optimizer.")}
+    weights = {k: v for k, v in tensors.items() if not k.startswith("optimizer.")}
     model.load_state_dict(weights, strict=True)
+    return model, weights, c
+
+
+def read_records(path, grid):
+    imgs, masks, embs = [], [], []
+    for line in open(path):
+        r = json.loads(line)
+        im = r["img"]
+        px = np.array(im["px"], dtype=np.float32).reshape(im["h"], im["w"], im["c"]) / 255.0
+        imgs.append(torch.from_numpy(px).permute(2, 0, 1))
+        # rec-cat --full spells the mask bitset out bit by bit
+        if "mask" in r:
+            masks.append(torch.tensor(r["mask"][:grid * grid], dtype=torch.float32))
+        if "emb" in r:
+            embs.append(torch.tensor(r["emb"], dtype=torch.float32))
+    return torch.stack(imgs), masks, embs
+
+
+def embed(records_path, ckpt_path, pool):
+    model, _, c = load_model(ckpt_path)
+    imgs, _, embs = read_records(records_path, c["img_size"] // c["patch_size"])
+    failures = []
+    with torch.no_grad():
+        x = model.encode_all(imgs)
+    want = x[:, 0] if pool == "cls" else x[:, 1:].mean(dim=1)
+    compare("embedding (" + pool + ")", torch.stack(embs), want, failures)
+    return failures
+
+
+def train(records_path, init_path, step_path, our_loss, lr):
+    model, weights, c = load_model(init_path)
+    after, _ = read_safetensors(step_path)
     failures = []
     grid = c["img_size"] // c["patch_size"]
     for name, dim in (("pos_embed", c["embed_dim"]), ("decoder_pos_embed", c["decoder_embed_dim"])):
         compare(name + " is the sin-cos embedding",
                 weights[name][0], torch.from_numpy(sincos_2d(dim, grid)).float(), failures)
 
-    imgs, masks = [], []
-    for line in open(records_path):
-        r = json.loads(line)
-        im = r["img"]
-        px = np.array(im["px"], dtype=np.float32).reshape(im["h"], im["w"], im["c"]) / 255.0
-        imgs.append(torch.from_numpy(px).permute(2, 0, 1))
-        # rec-cat --full spells the mask bitset out bit by bit
-        masks.append(torch.tensor(r["mask"][:grid * grid], dtype=torch.float32))
-    imgs, masks = torch.stack(imgs), torch.stack(masks)
+    imgs, masks, _ = read_records(records_path, grid)
+    masks = torch.stack(masks)
     loss = model(imgs, masks, torch.Generator().manual_seed(1))
     loss.backward()
     compare("loss", torch.tensor([float(our_loss)]), loss.detach().reshape(1), failures)
@@ -212,7 +246,13 @@ def main():
             sure = g > 1e-3 * g.max()
             compare("adamw step " + name, (after[name] - weights[name])[sure],
                     (p.detach() - weights[name])[sure], failures)
-    sys.exit(1 if failures else 0)
+    return failures
 
 
-main()
+if __name__ == "__main__":
+    torch.manual_seed(0)
+    if sys.argv[1] == "train":
+        failed = train(*sys.argv[2:7])
+    else:
+        failed = embed(*sys.argv[2:5])
+    sys.exit(1 if failed else 0)
