@@ -103,7 +103,7 @@ fuzz: check-units
 		echo "fuzz_$$t: $$(tail -n 1 $(BUILD)/fuzz/$$t.log)"; \
 	done
 
-bench: all
+bench: all $(TESTBINS)
 	@bench/run.sh $(BUILD)
 
 demo: all

@@ -50,3 +50,6 @@ n_json=$(tree_to_json | wc -l)
 t_tree=$(secs tree_to_json)
 t_tree_ref=$(secs read_tree)
 row "1,000-PNG tree | rec-cut | rec-cat ($n_json lines) (ref: find|cat)" "$t_tree" "$t_tree_ref" "$(ratio "$t_tree" "$t_tree_ref")"
+
+# the MAE training and embedding figures (issue 5)
+"$root/bench/mae.sh" "$build"

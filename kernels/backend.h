@@ -49,8 +49,9 @@ typedef struct backend {
 			  const int32_t *src_idx, int n_rows, int n_cols, int accumulate);
 	/* y[i] += x[i] */
 	void (*add)(float *y, const float *x, size_t n);
-	/* out[r,:] += bias for every row (a linear layer's bias) */
-	void (*add_bias)(float *out, const float *bias, int n_rows, int n_cols);
+	/* out[r,:] = row for every row (a linear layer's bias, before the
+	 * GEMM adds the product) */
+	void (*set_rows)(float *out, const float *row, int n_rows, int n_cols);
 	/* dbias += sum over rows of dout[r,:] (rows in order) */
 	void (*bias_backward)(float *dbias, const float *dout, int n_rows, int n_cols);
 

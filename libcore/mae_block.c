@@ -4,8 +4,9 @@
 void mae_linear_forward(const backend *be, float *out, const float *inp, const float *w,
 			const float *b, int n_rows, int n_in, int n_out)
 {
-	be->gemm(0, 1, n_rows, n_out, n_in, 1.0f, inp, n_in, w, n_in, 0.0f, out, n_out);
-	be->add_bias(out, b, n_rows, n_out);
+	/* the bias first and the product added: one pass over out fewer */
+	be->set_rows(out, b, n_rows, n_out);
+	be->gemm(0, 1, n_rows, n_out, n_in, 1.0f, inp, n_in, w, n_in, 1.0f, out, n_out);
 }
 
 void mae_linear_backward(const backend *be, float *dinp, float *dw, float *db, const float *dout,

@@ -6,6 +6,14 @@
 
 /* elements below which a loop stays on one thread */
 #define CPU_PARALLEL_MIN 32768
+
+/* One version of a kernel per vector width, chosen at load time by the
+ * CPU (the build itself targets baseline x86-64). */
+#define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+
+/* Threads take element-wise loops in blocks of this many, each block run
+ * by the same vector and scalar code whatever the thread count. */
+#define CPU_BLOCK 4096
 #ifndef MASKPIPE_CPU_H
 #define MASKPIPE_CPU_H
 
@@ -26,7 +34,7 @@ void cpu_gemm_strided(int trans_a, int trans_b, int m, int n, int k, float alpha
 void cpu_copy_rows(float *dst, const int32_t *dst_idx, const float *src, const int32_t *src_idx,
 		   int n_rows, int n_cols, int accumulate);
 void cpu_add(float *y, const float *x, size_t n);
-void cpu_add_bias(float *out, const float *bias, int n_rows, int n_cols);
+void cpu_set_rows(float *out, const float *row, int n_rows, int n_cols);
 void cpu_bias_backward(float *dbias, const float *dout, int n_rows, int n_cols);
 void cpu_scale(float *x, float s, size_t n);
 double cpu_sum_squares(const float *x, size_t n);

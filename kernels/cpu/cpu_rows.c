@@ -12,6 +12,7 @@ void cpu_copy_rows(float *dst, const int32_t *dst_idx, const float *src, const i
 		for (int i = 0; i < n_rows; i++) {
 			float *d = dst + (size_t)(dst_idx ? dst_idx[i] : i) * n_cols;
 			const float *s = src + (size_t)(src_idx ? src_idx[i] : i) * n_cols;
+#pragma omp simd
 			for (int c = 0; c < n_cols; c++)
 				d[c] += s[c];
 		}
@@ -24,42 +25,42 @@ void cpu_copy_rows(float *dst, const int32_t *dst_idx, const float *src, const i
 		       src + (size_t)(src_idx ? src_idx[i] : i) * n_cols, sizeof(float) * n_cols);
 }
 
-void cpu_add(float *y, const float *x, size_t n)
+VECTOR_CLONES void cpu_add(float *y, const float *x, size_t n)
 {
-#pragma omp parallel for schedule(static) num_threads(cpu_n_threads) if (n > CPU_PARALLEL_MIN)
+#pragma omp parallel for simd schedule(static) num_threads(cpu_n_threads) if (n > CPU_PARALLEL_MIN)
 	for (size_t i = 0; i < n; i++)
 		y[i] += x[i];
 }
 
-void cpu_scale(float *x, float s, size_t n)
+VECTOR_CLONES void cpu_scale(float *x, float s, size_t n)
 {
+#pragma omp simd
 	for (size_t i = 0; i < n; i++)
 		x[i] *= s;
 }
 
-double cpu_sum_squares(const float *x, size_t n)
+VECTOR_CLONES double cpu_sum_squares(const float *x, size_t n)
 {
 	double sum = 0;
+#pragma omp simd reduction(+ : sum)
 	for (size_t i = 0; i < n; i++)
 		sum += (double)x[i] * x[i];
 	return sum;
 }
 
-void cpu_add_bias(float *out, const float *bias, int n_rows, int n_cols)
+void cpu_set_rows(float *out, const float *row, int n_rows, int n_cols)
 {
 #pragma omp parallel for schedule(static) num_threads(cpu_n_threads) \
 	if ((size_t)n_rows * n_cols > CPU_PARALLEL_MIN)
-	for (int r = 0; r < n_rows; r++) {
-		float *row = out + (size_t)r * n_cols;
-		for (int c = 0; c < n_cols; c++)
-			row[c] += bias[c];
-	}
+	for (int r = 0; r < n_rows; r++)
+		memcpy(out + (size_t)r * n_cols, row, sizeof(float) * n_cols);
 }
 
-void cpu_bias_backward(float *dbias, const float *dout, int n_rows, int n_cols)
+VECTOR_CLONES void cpu_bias_backward(float *dbias, const float *dout, int n_rows, int n_cols)
 {
 	for (int r = 0; r < n_rows; r++) {
 		const float *row = dout + (size_t)r * n_cols;
+#pragma omp simd
 		for (int c = 0; c < n_cols; c++)
 			dbias[c] += row[c];
 	}
