@@ -6,9 +6,11 @@
 
 #include "cpu.h"
 
-/* rows (or columns) of C per block: large enough that packing the shared
- * operand again per block costs little */
-#define GEMM_BLOCK 128
+/* At most this many blocks of C per GEMM (enough for the cores here),
+ * none thinner than GEMM_MIN_BLOCK rows or columns: each block packs the
+ * shared operand again, so blocks are made as large as the split allows. */
+#define GEMM_MAX_BLOCKS 8
+#define GEMM_MIN_BLOCK 64
 
 void cpu_gemm_one(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
 		  int lda, const float *b, int ldb, float beta, float *c, int ldc)
@@ -26,11 +28,14 @@ void cpu_gemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const 
 	/* split the longer side of C */
 	int by_rows = m >= n;
 	int extent = by_rows ? m : n;
-	int n_blocks = (extent + GEMM_BLOCK - 1) / GEMM_BLOCK;
+	/* a function of the shape alone, never of the thread count */
+	int block = ((extent + GEMM_MAX_BLOCKS - 1) / GEMM_MAX_BLOCKS + 15) / 16 * 16;
+	block = block < GEMM_MIN_BLOCK ? GEMM_MIN_BLOCK : block;
+	int n_blocks = (extent + block - 1) / block;
 #pragma omp parallel for schedule(dynamic) num_threads(cpu_n_threads) if (n_blocks > 1)
 	for (int blk = 0; blk < n_blocks; blk++) {
-		int start = blk * GEMM_BLOCK;
-		int len = extent - start < GEMM_BLOCK ? extent - start : GEMM_BLOCK;
+		int start = blk * block;
+		int len = extent - start < block ? extent - start : block;
 		if (by_rows) {
 			const float *a_blk = trans_a ? a + start : a + (size_t)start * lda;
 			cpu_gemm_one(trans_a, trans_b, len, n, k, alpha, a_blk, lda, b, ldb, beta,
