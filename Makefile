@@ -104,6 +104,7 @@ fuzz: check-units
 	done
 
 bench: all $(TESTBINS)
+	@scripts/deps.sh --bench
 	@bench/run.sh $(BUILD)
 
 demo: all

@@ -3,7 +3,8 @@
 # mae-train and mae-embed against PyTorch 1.13 (bench/mae_torch.py, the
 # parity-checked reference model) on the same config, batch and threads,
 # measured in the same run; the achieved GFLOP/s (matmul FLOPs as the
-# reference model counts them) beside the measured GEMM peak.
+# reference model counts them) beside the measured GEMM peak; the peak
+# memory of training.
 # Usage: bench/mae.sh [BUILD_DIR]
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -71,3 +72,12 @@ bench fmnist train 64 10 28 1 4 192 6 3 128 2 4
 bench tiny64 train 64 4 64 3 8 192 12 3 128 4 4
 bench stl96 train 16 3 96 3 6 192 12 12 192 8 16
 bench fmnist embed 256 8 28 1 4 192 6 3 128 2 4
+
+# peak memory of training fmnist at batch 256, one step after the first
+mkrec -n 768 --img 28x28x1 | addmask --patch 4 --seed 1 >"$work/in.rec"
+ours=$(/usr/bin/time -f %M mae-train -c fmnist -b 256 --steps 2 -q -o "$work/m.st" \
+	"$work/in.rec" 2>&1 >/dev/null)
+theirs=$(/usr/bin/time -f %M "$TORCH_PYTHON" "$root/bench/mae_torch.py" train 28 1 4 192 6 3 \
+	128 2 4 256 1 1 2>&1 >/dev/null)
+printf '%-28s %7s %9s %9s %6s\n' "fmnist train b256 peak RSS" 1 "${ours}K" "${theirs}K" \
+	"$(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.2f", a / b }')"
