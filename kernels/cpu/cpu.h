@@ -14,6 +14,10 @@
 /* Threads take element-wise loops in blocks of this many, each block run
  * by the same vector and scalar code whatever the thread count. */
 #define CPU_BLOCK 4096
+
+/* Sums over rows (bias and norm gradients) give threads blocks of this
+ * many columns. */
+#define CPU_COL_BLOCK 32
 #ifndef MASKPIPE_CPU_H
 #define MASKPIPE_CPU_H
 

@@ -57,14 +57,22 @@ VECTOR_CLONES void cpu_layernorm_backward(float *dinp, float *dw, float *db, con
 			dx[c] += s * (dy[c] * w[c] - g_mean - xhat * gx_mean);
 		}
 	}
-	/* the parameter gradients sum over rows: rows in order */
-	for (int r = 0; r < n_rows; r++) {
-		const float *x = inp + (size_t)r * n_cols, *dy = dout + (size_t)r * n_cols;
-		float m = mean[r], s = rstd[r];
+	/* the parameter gradients sum over rows: threads take columns, each
+	 * summed over the rows in order */
+	int n_blocks = (n_cols + CPU_COL_BLOCK - 1) / CPU_COL_BLOCK;
+#pragma omp parallel for schedule(static) num_threads(cpu_n_threads) \
+	if ((size_t)n_rows * n_cols > CPU_PARALLEL_MIN)
+	for (int blk = 0; blk < n_blocks; blk++) {
+		int c0 = blk * CPU_COL_BLOCK;
+		int c1 = c0 + CPU_COL_BLOCK < n_cols ? c0 + CPU_COL_BLOCK : n_cols;
+		for (int r = 0; r < n_rows; r++) {
+			const float *x = inp + (size_t)r * n_cols, *dy = dout + (size_t)r * n_cols;
+			float m = mean[r], s = rstd[r];
 #pragma omp simd
-		for (int c = 0; c < n_cols; c++) {
-			dw[c] += dy[c] * (x[c] - m) * s;
-			db[c] += dy[c];
+			for (int c = c0; c < c1; c++) {
+				dw[c] += dy[c] * (x[c] - m) * s;
+				db[c] += dy[c];
+			}
 		}
 	}
 }

@@ -58,10 +58,18 @@ void cpu_set_rows(float *out, const float *row, int n_rows, int n_cols)
 
 VECTOR_CLONES void cpu_bias_backward(float *dbias, const float *dout, int n_rows, int n_cols)
 {
-	for (int r = 0; r < n_rows; r++) {
-		const float *row = dout + (size_t)r * n_cols;
+	/* threads take columns, each summed over the rows in order */
+	int n_blocks = (n_cols + CPU_COL_BLOCK - 1) / CPU_COL_BLOCK;
+#pragma omp parallel for schedule(static) num_threads(cpu_n_threads) \
+	if ((size_t)n_rows * n_cols > CPU_PARALLEL_MIN)
+	for (int blk = 0; blk < n_blocks; blk++) {
+		int c0 = blk * CPU_COL_BLOCK;
+		int c1 = c0 + CPU_COL_BLOCK < n_cols ? c0 + CPU_COL_BLOCK : n_cols;
+		for (int r = 0; r < n_rows; r++) {
+			const float *row = dout + (size_t)r * n_cols;
 #pragma omp simd
-		for (int c = 0; c < n_cols; c++)
-			dbias[c] += row[c];
+			for (int c = c0; c < c1; c++)
+				dbias[c] += row[c];
+		}
 	}
 }
