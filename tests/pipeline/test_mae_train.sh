@@ -17,21 +17,27 @@ TINY="--img-size 12 --in-chans 3 --patch 4 --dim 16 --depth 2 --heads 2 --dec-di
 mkrec -n 24 --img 12x12x3 | addmask --patch 4 --ratio 0.6 --jitter 0.3 --seed 3 >"$T/rgb.rec"
 rec-head -n 4 "$T/rgb.rec" >"$T/four.rec"
 
-# parity: the initial model, one step from it, and PyTorch on the same batch
-ok "mae-train --steps 0 writes the initialised model" \
-	mae-train $TINY -b 4 --steps 0 -o "$T/init.st" "$T/four.rec"
-ok "mae-train takes one step from it" mae-train --resume "$T/init.st" -b 4 --steps 1 \
-	--warmup 0 --blr 0.64 --log "$T/step.tsv" -o "$T/step.st" "$T/four.rec"
+# parity LOSS_OPTION: the initial model, one step from it, and PyTorch on
+# the same batch
+parity() {
+	ok "mae-train --steps 0 writes the initialised model $1" \
+		mae-train $TINY $1 -b 4 --steps 0 -o "$T/init.st" "$T/four.rec"
+	ok "mae-train takes one step from it $1" mae-train --resume "$T/init.st" -b 4 --steps 1 \
+		--warmup 0 --blr 0.64 --log "$T/step.tsv" -o "$T/step.st" "$T/four.rec"
+	"$TORCH_PYTHON" "$ROOT/tests/pipeline/mae_reference.py" train "$T/four.jsonl" \
+		"$T/init.st" "$T/step.st" "$(tail -n 1 "$T/step.tsv" | cut -f 2)" \
+		"$(tail -n 1 "$T/step.tsv" | cut -f 3)" >"$T/parity.out" 2>&1
+	is "the PyTorch reference ran $1" "$?" 0
+	failed=$(grep -c '^FAIL' "$T/parity.out")
+	passed=$(grep -c '^PASS' "$T/parity.out")
+	# 2 position embeddings, the loss, 60 gradients and 60 steps
+	is "parity ${1:-(pixel targets)}: loss, every gradient and the AdamW step agree within 1e-4" \
+		"$passed $failed" "123 0"
+	[ "$failed" -eq 0 ] || grep -v '^PASS' "$T/parity.out" | head -n 20 >&2
+}
 rec-cat --full "$T/four.rec" >"$T/four.jsonl"
-"$TORCH_PYTHON" "$ROOT/tests/pipeline/mae_reference.py" train "$T/four.jsonl" "$T/init.st" \
-	"$T/step.st" "$(tail -n 1 "$T/step.tsv" | cut -f 2)" "$(tail -n 1 "$T/step.tsv" | cut -f 3)" \
-	>"$T/parity.out" 2>&1
-is "the PyTorch reference ran" "$?" 0
-failed=$(grep -c '^FAIL' "$T/parity.out")
-passed=$(grep -c '^PASS' "$T/parity.out")
-# 2 position embeddings, the loss, 60 gradients and 60 steps
-is "parity: loss, every gradient and the AdamW step agree within 1e-4" "$passed $failed" "123 0"
-[ "$failed" -eq 0 ] || grep -v '^PASS' "$T/parity.out" | head -n 20 >&2
+parity ""
+parity --norm-pix-loss
 
 # the loss falls on real images
 img-decode "$FM/t10k-images-idx3-ubyte.gz" | rec-head -n 320 | addmask --patch 7 --jitter 0.1 \
