@@ -47,6 +47,7 @@ VECTOR_CLONES void cpu_gelu_backward(float *dinp, const float *inp, const float 
 static inline void softmax_row(float *row, int n_cols)
 {
 	float max = -INFINITY;
+#pragma omp simd reduction(max : max)
 	for (int c = 0; c < n_cols; c++)
 		max = row[c] > max ? row[c] : max;
 	float sum = 0;
@@ -56,6 +57,7 @@ static inline void softmax_row(float *row, int n_cols)
 		sum += row[c];
 	}
 	float inv = 1.0f / sum;
+#pragma omp simd
 	for (int c = 0; c < n_cols; c++)
 		row[c] *= inv;
 }
@@ -75,6 +77,7 @@ VECTOR_CLONES void cpu_softmax_backward_rows(float *d, const float *p, int n_row
 #pragma omp simd reduction(+ : dot)
 		for (int c = 0; c < n_cols; c++)
 			dot += dr[c] * pr[c];
+#pragma omp simd
 		for (int c = 0; c < n_cols; c++)
 			dr[c] = pr[c] * (dr[c] - dot);
 	}
