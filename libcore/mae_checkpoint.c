@@ -179,6 +179,18 @@ static int load(const st_file *f, const backend *be, const mae_config *want, mae
 	return 0;
 }
 
+int mae_checkpoint_meta(const char *path, const char *key, char *buf, size_t cap)
+{
+	st_file f;
+	if (st_read(&f, path) < 0)
+		return -1;
+	const char *value = st_meta(&f, key);
+	if (value)
+		snprintf(buf, cap, "%s", value);
+	st_free(&f);
+	return value ? 0 : 1;
+}
+
 int mae_checkpoint_load(const char *path, const backend *be, const mae_config *want,
 			mae_model *m, adamw *opt)
 {

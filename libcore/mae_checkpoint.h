@@ -24,6 +24,10 @@ int mae_checkpoint_save(const char *path, const mae_model *m, const adamw *opt,
 int mae_checkpoint_load(const char *path, const backend *be, const mae_config *want,
 			mae_model *m, adamw *opt);
 
+/* The metadata value of key in the checkpoint at path, into buf: 0, 1
+ * when absent, -1 with a message when the file cannot be read. */
+int mae_checkpoint_meta(const char *path, const char *key, char *buf, size_t cap);
+
 /* "embed_dim 192, expected 128" for the first key where a and b differ
  * into buf; 0 if they are equal, 1 otherwise. */
 int mae_config_diff(const mae_config *a, const mae_config *b, char *buf, size_t cap);

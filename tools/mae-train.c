@@ -81,11 +81,15 @@ static double seconds_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* the batch size rides in the checkpoint: a resumed run skips the records
+ * its steps used, which only a run with the same batch size can count */
+#define BATCH_KEY "train.batch"
+
 static void save(const char *path, const mae_trainer *t, int batch)
 {
 	char batch_text[24];
 	snprintf(batch_text, sizeof batch_text, "%d", batch);
-	const char *meta[2] = {"train.batch", batch_text};
+	const char *meta[2] = {BATCH_KEY, batch_text};
 	if (mae_checkpoint_save(path, &t->model, &t->opt, meta, 1) < 0)
 		cli_fail();
 }
@@ -183,6 +187,13 @@ int main(int argc, char **argv)
 	memset(&t, 0, sizeof t);
 	mae_trainer_init(&t, &o);
 	if (resume_path) {
+		char saved_batch[24];
+		int rc = mae_checkpoint_meta(resume_path, BATCH_KEY, saved_batch, sizeof saved_batch);
+		if (rc < 0)
+			cli_fail();
+		if (rc == 0 && atoi(saved_batch) != o.batch)
+			cli_usage("%s: the run used --batch %s; resume it with the same", resume_path,
+				  saved_batch);
 		if (mae_checkpoint_load(resume_path, be, cfg_given ? &cfg : NULL, &t.model, &t.opt) < 0)
 			cli_fail();
 		cfg = t.model.cfg;

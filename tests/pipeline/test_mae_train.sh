@@ -93,6 +93,9 @@ fails "resuming a truncated checkpoint" 1 mae-train --resume "$T/cut.st" -b 4 --
 	-o "$T/keep.st" "$T/rgb.rec"
 says "truncated: the message" cut.st truncated
 ok "a failed run leaves the output as it was" cmp "$T/keep.st" "$T/full.st"
+fails "resuming with another batch size" 2 mae-train --resume "$T/full.st" -b 2 --steps 6 \
+	-o "$T/keep.st" "$T/rgb.rec"
+says "another batch: the message" "--batch 4"
 fails "no -o" 2 mae-train $TINY --steps 1 "$T/rgb.rec"
 fails "no step count" 2 mae-train $TINY -o "$T/x.st" "$T/rgb.rec"
 says "no step count: the message" "--steps" rec-repeat
