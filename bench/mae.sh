@@ -61,7 +61,10 @@ bench() {
 			end=$(date +%s%N)
 			ours=$(awk -v n="$n" -v ns=$((end - start)) 'BEGIN { printf "%.1f", n / (ns / 1e9) }')
 		fi
-		theirs=$("$TORCH_PYTHON" "$root/bench/mae_torch.py" "$mode" "$@" "$batch" "$steps" "$threads")
+		# torch.set_num_threads leaves Debian torch's OpenBLAS on every core:
+		# its thread count is set too, or "1 thread" would use two
+		theirs=$(OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads "$TORCH_PYTHON" \
+			"$root/bench/mae_torch.py" "$mode" "$@" "$batch" "$steps" "$threads")
 		printf '%-28s %7s %9s %9s %6s %9s\n' "$name $mode b$batch" "$threads" "$ours" "$theirs" \
 			"$(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.2f", a / b }')" \
 			"$(awk -v r="$ours" -v f="$f" 'BEGIN { printf "%.1f", r * f / 1e9 }')"
@@ -77,7 +80,7 @@ bench fmnist embed 256 8 28 1 4 192 6 3 128 2 4
 mkrec -n 768 --img 28x28x1 | addmask --patch 4 --seed 1 >"$work/in.rec"
 ours=$(/usr/bin/time -f %M mae-train -c fmnist -b 256 --steps 2 -q -o "$work/m.st" \
 	"$work/in.rec" 2>&1 >/dev/null)
-theirs=$(/usr/bin/time -f %M "$TORCH_PYTHON" "$root/bench/mae_torch.py" train 28 1 4 192 6 3 \
+theirs=$(OPENBLAS_NUM_THREADS=1 /usr/bin/time -f %M "$TORCH_PYTHON" "$root/bench/mae_torch.py" train 28 1 4 192 6 3 \
 	128 2 4 256 1 1 2>&1 >/dev/null)
 printf '%-28s %7s %9s %9s %6s\n' "fmnist train b256 peak RSS" 1 "${ours}K" "${theirs}K" \
 	"$(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.2f", a / b }')"
