@@ -3,6 +3,11 @@
  * OpenMP threads (when large enough to be worth waking them) so that each
  * output element is computed by the same arithmetic whatever the thread
  * count. */
+#ifndef MASKPIPE_CPU_H
+#define MASKPIPE_CPU_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 /* elements below which a loop stays on one thread */
 #define CPU_PARALLEL_MIN 32768
@@ -24,11 +29,6 @@
 /* Sums over rows (bias and norm gradients) give threads blocks of this
  * many columns. */
 #define CPU_COL_BLOCK 32
-#ifndef MASKPIPE_CPU_H
-#define MASKPIPE_CPU_H
-
-#include <stddef.h>
-#include <stdint.h>
 
 extern int cpu_n_threads;
 
@@ -57,8 +57,9 @@ void cpu_layernorm_backward(float *dinp, float *dw, float *db, const float *dout
 
 void cpu_gelu_forward(float *out, const float *inp, size_t n);
 void cpu_gelu_backward(float *dinp, const float *inp, const float *dout, size_t n);
-/* softmax of each row in place, and its backward (backend.h's
- * softmax_backward rule), on the calling thread */
+/* Softmax of each row in place, and its backward: d <- p * (d - sum_j
+ * d_j p_j) per row, the gradient of the input from the gradient d of the
+ * output p; on the calling thread (the pieces of attention). */
 void cpu_softmax_rows(float *x, int n_rows, int n_cols);
 void cpu_softmax_backward_rows(float *d, const float *p, int n_rows, int n_cols);
 void cpu_attention_forward(float *out, float *att, const float *qkv, const int *offsets,
