@@ -35,7 +35,7 @@ typedef struct backend {
 	void (*gemm)(int trans_a, int trans_b, int m, int n, int k, float alpha,
 		     const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
 	/* n_batch gemms, the i-th on a + i*stride_a, b + i*stride_b, c + i*stride_c
-	 * (the heads of one attention). */
+	 * (cublasSgemmStridedBatched on a GPU), for batches of equal shapes. */
 	void (*gemm_strided)(int trans_a, int trans_b, int m, int n, int k, float alpha,
 			     const float *a, int lda, long stride_a, const float *b, int ldb,
 			     long stride_b, float beta, float *c, int ldc, long stride_c, int n_batch);
