@@ -81,31 +81,28 @@ void mae_block_forward(const backend *be, mae_block_acts *a, const mae_block_par
 	be->add(a->out, a->res1, tc);
 }
 
-void mae_block_backward(const backend *be, float *dinp, const mae_block_params *g,
-			const float *dout, const mae_block_acts *a, const mae_block_params *p,
-			const float *inp, const mae_seqs *seqs, int dim, int heads,
-			int mlp_ratio, const mae_block_scratch *s)
+void mae_block_backward(const backend *be, float *d, const mae_block_params *g,
+			const mae_block_acts *a, const mae_block_params *p, const float *inp,
+			const mae_seqs *seqs, int dim, int heads, int mlp_ratio,
+			const mae_block_scratch *s)
 {
 	int t = seqs->offsets[seqs->n_seqs], hidden = mlp_ratio * dim;
-	size_t tc = (size_t)t * dim;
-	float *dres1 = s->d_a;
-	/* out = res1 + fc2(gelu(fc1(ln2(res1)))) */
-	be->copy(dres1, dout, tc * sizeof(float));
-	mae_linear_backward(be, s->d_hidden, g->fc2_w, g->fc2_b, dout, a->gelu, p->fc2_w, t,
-			    hidden, dim);
+	/* out = res1 + fc2(gelu(fc1(ln2(res1)))): the residual passes d on
+	 * unchanged, so the branch's gradient is added to d in place, which
+	 * becomes dloss/dres1 */
+	mae_linear_backward(be, s->d_hidden, g->fc2_w, g->fc2_b, d, a->gelu, p->fc2_w, t, hidden,
+			    dim);
 	be->gelu_backward(s->d_hidden, a->fc1, s->d_hidden, (size_t)t * hidden);
 	mae_linear_backward(be, s->d_b, g->fc1_w, g->fc1_b, s->d_hidden, a->ln2, p->fc1_w, t, dim,
 			    hidden);
-	be->layernorm_backward(dres1, g->ln2_w, g->ln2_b, s->d_b, a->res1, p->ln2_w, a->ln2_mean,
+	be->layernorm_backward(d, g->ln2_w, g->ln2_b, s->d_b, a->res1, p->ln2_w, a->ln2_mean,
 			       a->ln2_rstd, t, dim);
-	/* res1 = inp + proj(attention(qkv(ln1(inp)))) */
-	be->copy(dinp, dres1, tc * sizeof(float));
-	mae_linear_backward(be, s->d_b, g->proj_w, g->proj_b, dres1, a->atty, p->proj_w, t, dim,
-			    dim);
+	/* res1 = inp + proj(attention(qkv(ln1(inp)))): d becomes dloss/dinp */
+	mae_linear_backward(be, s->d_b, g->proj_w, g->proj_b, d, a->atty, p->proj_w, t, dim, dim);
 	be->attention_backward(s->d_qkv, s->d_att, s->d_b, a->att, a->qkv, seqs->offsets,
 			       seqs->att_offsets, seqs->n_seqs, dim, heads);
 	mae_linear_backward(be, s->d_a, g->qkv_w, g->qkv_b, s->d_qkv, a->ln1, p->qkv_w, t, dim,
 			    3 * dim);
-	be->layernorm_backward(dinp, g->ln1_w, g->ln1_b, s->d_a, inp, p->ln1_w, a->ln1_mean,
+	be->layernorm_backward(d, g->ln1_w, g->ln1_b, s->d_a, inp, p->ln1_w, a->ln1_mean,
 			       a->ln1_rstd, t, dim);
 }

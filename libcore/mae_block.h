@@ -50,12 +50,13 @@ void mae_block_scratch_bind(mae_block_scratch *s, float *base, int n_tokens, int
 void mae_block_forward(const backend *be, mae_block_acts *a, const mae_block_params *p,
 		       const float *inp, const mae_seqs *seqs, int dim, int heads, int mlp_ratio);
 
-/* From dout = dloss/d(a->out): dinp = dloss/dinp (overwritten; must not
- * alias dout), and the parameter gradients added to g. */
-void mae_block_backward(const backend *be, float *dinp, const mae_block_params *g,
-			const float *dout, const mae_block_acts *a, const mae_block_params *p,
-			const float *inp, const mae_seqs *seqs, int dim, int heads,
-			int mlp_ratio, const mae_block_scratch *s);
+/* d [T, C]: dloss/d(a->out) on entry, dloss/dinp on return (in place: the
+ * residual paths carry it through); the parameter gradients are added to
+ * g. */
+void mae_block_backward(const backend *be, float *d, const mae_block_params *g,
+			const mae_block_acts *a, const mae_block_params *p, const float *inp,
+			const mae_seqs *seqs, int dim, int heads, int mlp_ratio,
+			const mae_block_scratch *s);
 
 /* A linear layer (nn.Linear, weight [out, in]): out[rows, n_out] = inp @ w^T + b. */
 void mae_linear_forward(const backend *be, float *out, const float *inp, const float *w,

@@ -291,40 +291,29 @@ void mae_model_backward(mae_model *m)
 	be->zero(g0, (size_t)S * E * sizeof(float));
 	be->layernorm_backward(g0, g->dec_norm_w, g->dec_norm_b, g1, y_last, p->dec_norm_w,
 			       a->dec_mean, a->dec_rstd, S, E);
-	/* decoder blocks: the gradient alternates between g0 and g1 */
-	float *dy = g0, *dspare = g1;
 	for (int i = c->dec_depth - 1; i >= 0; i--) {
 		const float *inp = i ? a->dec[i - 1].out : a->y0;
-		mae_block_backward(be, dspare, &g->dec_blocks[i], dy, &a->dec[i], &p->dec_blocks[i],
-				   inp, &m->dec_seqs, E, c->dec_heads, c->mlp_ratio,
-				   &a->dec_scratch);
-		float *t = dy;
-		dy = dspare;
-		dspare = t;
+		mae_block_backward(be, g0, &g->dec_blocks[i], &a->dec[i], &p->dec_blocks[i], inp,
+				   &m->dec_seqs, E, c->dec_heads, c->mlp_ratio, &a->dec_scratch);
 	}
 	/* the mask token's gradient sums over the hidden patches; the
 	 * encoder tokens' come back from their places */
-	be->copy_rows(g->mask_token, m->idx.zeros, dy, m->idx.dec_mask_rows, b->n_hidden, E, 1);
-	be->copy_rows(g2, NULL, dy, m->idx.dec_from_enc, T, E, 0);
-	mae_linear_backward(be, dspare, g->dec_embed_w, g->dec_embed_b, g2, a->enc_out,
+	be->copy_rows(g->mask_token, m->idx.zeros, g0, m->idx.dec_mask_rows, b->n_hidden, E, 1);
+	be->copy_rows(g2, NULL, g0, m->idx.dec_from_enc, T, E, 0);
+	mae_linear_backward(be, g1, g->dec_embed_w, g->dec_embed_b, g2, a->enc_out,
 			    p->dec_embed_w, T, D, E);
 	const float *x_last = c->depth ? a->enc[c->depth - 1].out : a->x0;
-	be->zero(dy, (size_t)T * D * sizeof(float));
-	be->layernorm_backward(dy, g->norm_w, g->norm_b, dspare, x_last, p->norm_w, a->enc_mean,
+	be->zero(g0, (size_t)T * D * sizeof(float));
+	be->layernorm_backward(g0, g->norm_w, g->norm_b, g1, x_last, p->norm_w, a->enc_mean,
 			       a->enc_rstd, T, D);
-	float *dx = dy;
-	dspare = dx == g0 ? g1 : g0;
 	for (int i = c->depth - 1; i >= 0; i--) {
 		const float *inp = i ? a->enc[i - 1].out : a->x0;
-		mae_block_backward(be, dspare, &g->blocks[i], dx, &a->enc[i], &p->blocks[i], inp,
+		mae_block_backward(be, g0, &g->blocks[i], &a->enc[i], &p->blocks[i], inp,
 				   &m->enc_seqs, D, c->heads, c->mlp_ratio, &a->enc_scratch);
-		float *t = dx;
-		dx = dspare;
-		dspare = t;
 	}
 	/* cls token and patch embedding; pos_embed is fixed */
-	be->copy_rows(g->cls_token, m->idx.zeros, dx, m->idx.cls_rows, b->n_images, D, 1);
-	be->copy_rows(g2, NULL, dx, m->idx.enc_patch_rows, b->n_visible, D, 0);
+	be->copy_rows(g->cls_token, m->idx.zeros, g0, m->idx.cls_rows, b->n_images, D, 1);
+	be->copy_rows(g2, NULL, g0, m->idx.enc_patch_rows, b->n_visible, D, 0);
 	mae_linear_backward(be, NULL, g->patch_w, g->patch_b, g2, a->patches, p->patch_w,
 			    b->n_visible, K, D);
 }
