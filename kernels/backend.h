@@ -47,11 +47,10 @@ typedef struct backend {
 	 * added in order of i. */
 	void (*copy_rows)(float *dst, const int32_t *dst_idx, const float *src,
 			  const int32_t *src_idx, int n_rows, int n_cols, int accumulate);
-	/* y[i] += x[i] */
-	void (*add)(float *y, const float *x, size_t n);
-	/* out[r,:] = row for every row (a linear layer's bias, before the
-	 * GEMM adds the product) */
-	void (*set_rows)(float *out, const float *row, int n_rows, int n_cols);
+	/* out[r,:] = base[r,:] + row for every row, base NULL meaning zeros (a
+	 * linear layer's bias and residual input, before the GEMM adds the
+	 * product) */
+	void (*set_rows)(float *out, const float *base, const float *row, int n_rows, int n_cols);
 	/* dbias += sum over rows of dout[r,:] (rows in order) */
 	void (*bias_backward)(float *dbias, const float *dout, int n_rows, int n_cols);
 

@@ -1,11 +1,11 @@
 /* A transformer block, forward and backward, in llm.c's layer style. */
 #include "mae_block.h"
 
-void mae_linear_forward(const backend *be, float *out, const float *inp, const float *w,
-			const float *b, int n_rows, int n_in, int n_out)
+void mae_linear_forward(const backend *be, float *out, const float *residual, const float *inp,
+			const float *w, const float *b, int n_rows, int n_in, int n_out)
 {
-	/* the bias first and the product added: one pass over out fewer */
-	be->set_rows(out, b, n_rows, n_out);
+	/* bias and residual first and the product added: passes over out fewer */
+	be->set_rows(out, residual, b, n_rows, n_out);
 	be->gemm(0, 1, n_rows, n_out, n_in, 1.0f, inp, n_in, w, n_in, 1.0f, out, n_out);
 }
 
@@ -65,20 +65,17 @@ void mae_block_forward(const backend *be, mae_block_acts *a, const mae_block_par
 		       const float *inp, const mae_seqs *seqs, int dim, int heads, int mlp_ratio)
 {
 	int t = seqs->offsets[seqs->n_seqs], hidden = mlp_ratio * dim;
-	size_t tc = (size_t)t * dim;
 	be->layernorm_forward(a->ln1, a->ln1_mean, a->ln1_rstd, inp, p->ln1_w, p->ln1_b, t, dim,
 			      MAE_LN_EPS);
-	mae_linear_forward(be, a->qkv, a->ln1, p->qkv_w, p->qkv_b, t, dim, 3 * dim);
+	mae_linear_forward(be, a->qkv, NULL, a->ln1, p->qkv_w, p->qkv_b, t, dim, 3 * dim);
 	be->attention_forward(a->atty, a->att, a->qkv, seqs->offsets, seqs->att_offsets,
 			      seqs->n_seqs, dim, heads);
-	mae_linear_forward(be, a->res1, a->atty, p->proj_w, p->proj_b, t, dim, dim);
-	be->add(a->res1, inp, tc);
+	mae_linear_forward(be, a->res1, inp, a->atty, p->proj_w, p->proj_b, t, dim, dim);
 	be->layernorm_forward(a->ln2, a->ln2_mean, a->ln2_rstd, a->res1, p->ln2_w, p->ln2_b, t,
 			      dim, MAE_LN_EPS);
-	mae_linear_forward(be, a->fc1, a->ln2, p->fc1_w, p->fc1_b, t, dim, hidden);
+	mae_linear_forward(be, a->fc1, NULL, a->ln2, p->fc1_w, p->fc1_b, t, dim, hidden);
 	be->gelu_forward(a->gelu, a->fc1, (size_t)t * hidden);
-	mae_linear_forward(be, a->out, a->gelu, p->fc2_w, p->fc2_b, t, hidden, dim);
-	be->add(a->out, a->res1, tc);
+	mae_linear_forward(be, a->out, a->res1, a->gelu, p->fc2_w, p->fc2_b, t, hidden, dim);
 }
 
 void mae_block_backward(const backend *be, float *d, const mae_block_params *g,

@@ -58,9 +58,10 @@ void mae_block_backward(const backend *be, float *d, const mae_block_params *g,
 			const mae_seqs *seqs, int dim, int heads, int mlp_ratio,
 			const mae_block_scratch *s);
 
-/* A linear layer (nn.Linear, weight [out, in]): out[rows, n_out] = inp @ w^T + b. */
-void mae_linear_forward(const backend *be, float *out, const float *inp, const float *w,
-			const float *b, int n_rows, int n_in, int n_out);
+/* A linear layer (nn.Linear, weight [out, in]): out[rows, n_out] =
+ * residual + inp @ w^T + b, residual [rows, n_out] or NULL. */
+void mae_linear_forward(const backend *be, float *out, const float *residual, const float *inp,
+			const float *w, const float *b, int n_rows, int n_in, int n_out);
 /* dw += dout^T @ inp, db += sum of rows of dout, and dinp = dout @ w
  * (skipped when dinp is NULL). */
 void mae_linear_backward(const backend *be, float *dinp, float *dw, float *db, const float *dout,

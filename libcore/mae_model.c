@@ -192,7 +192,7 @@ void mae_model_encode(mae_model *m)
 	/* forward_encoder: patch_embed, + pos_embed[1:], keep the visible
 	 * ones, prepend cls_token + pos_embed[0]. Embedding only the visible
 	 * patches gives the same rows, for a quarter of the work. */
-	mae_linear_forward(be, a->patch_emb, a->patches, p->patch_w, p->patch_b, b->n_visible,
+	mae_linear_forward(be, a->patch_emb, NULL, a->patches, p->patch_w, p->patch_b, b->n_visible,
 			   mae_patch_dim(c), D);
 	be->copy_rows(a->x0, NULL, p->pos_embed, m->idx.enc_pos_idx, T, D, 0);
 	be->copy_rows(a->x0, m->idx.enc_patch_rows, a->patch_emb, NULL, b->n_visible, D, 1);
@@ -218,7 +218,7 @@ void mae_model_decode(mae_model *m)
 	int S = b->n_images * (mae_n_patches(c) + 1);
 	/* forward_decoder: decoder_embed, the mask token at the hidden
 	 * patches, every token back at its place, + decoder_pos_embed */
-	mae_linear_forward(be, a->dec_in, a->enc_out, p->dec_embed_w, p->dec_embed_b, T, D, E);
+	mae_linear_forward(be, a->dec_in, NULL, a->enc_out, p->dec_embed_w, p->dec_embed_b, T, D, E);
 	be->copy_rows(a->y0, NULL, p->dec_pos_embed, m->idx.dec_pos_idx, S, E, 0);
 	be->copy_rows(a->y0, m->idx.dec_from_enc, a->dec_in, NULL, T, E, 1);
 	be->copy_rows(a->y0, m->idx.dec_mask_rows, p->mask_token, m->idx.zeros, b->n_hidden, E, 1);
@@ -233,7 +233,7 @@ void mae_model_decode(mae_model *m)
 	/* decoder_pred on the patches whose pixels matter: the loss reads only
 	 * the hidden ones, so the others are not computed */
 	be->copy_rows(a->pred_in, NULL, a->dec_out, m->idx.pred_rows, b->n_pred, E, 0);
-	mae_linear_forward(be, a->pred, a->pred_in, p->pred_w, p->pred_b, b->n_pred, E,
+	mae_linear_forward(be, a->pred, NULL, a->pred_in, p->pred_w, p->pred_b, b->n_pred, E,
 			   mae_patch_dim(c));
 }
 

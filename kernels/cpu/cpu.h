@@ -43,8 +43,7 @@ void cpu_gemm_strided(int trans_a, int trans_b, int m, int n, int k, float alpha
 
 void cpu_copy_rows(float *dst, const int32_t *dst_idx, const float *src, const int32_t *src_idx,
 		   int n_rows, int n_cols, int accumulate);
-void cpu_add(float *y, const float *x, size_t n);
-void cpu_set_rows(float *out, const float *row, int n_rows, int n_cols);
+void cpu_set_rows(float *out, const float *base, const float *row, int n_rows, int n_cols);
 void cpu_bias_backward(float *dbias, const float *dout, int n_rows, int n_cols);
 void cpu_scale(float *x, float s, size_t n);
 double cpu_sum_squares(const float *x, size_t n);

@@ -59,7 +59,6 @@ static const backend cpu_backend = {
 	.gemm = cpu_gemm,
 	.gemm_strided = cpu_gemm_strided,
 	.copy_rows = cpu_copy_rows,
-	.add = cpu_add,
 	.set_rows = cpu_set_rows,
 	.bias_backward = cpu_bias_backward,
 	.layernorm_forward = cpu_layernorm_forward,

@@ -25,13 +25,6 @@ void cpu_copy_rows(float *dst, const int32_t *dst_idx, const float *src, const i
 		       src + (size_t)(src_idx ? src_idx[i] : i) * n_cols, sizeof(float) * n_cols);
 }
 
-VECTOR_CLONES void cpu_add(float *y, const float *x, size_t n)
-{
-#pragma omp parallel for simd schedule(static) num_threads(cpu_n_threads) if (n > CPU_PARALLEL_MIN)
-	for (size_t i = 0; i < n; i++)
-		y[i] += x[i];
-}
-
 VECTOR_CLONES void cpu_scale(float *x, float s, size_t n)
 {
 #pragma omp simd
@@ -48,12 +41,22 @@ VECTOR_CLONES double cpu_sum_squares(const float *x, size_t n)
 	return sum;
 }
 
-void cpu_set_rows(float *out, const float *row, int n_rows, int n_cols)
+VECTOR_CLONES void cpu_set_rows(float *out, const float *base, const float *row, int n_rows,
+				int n_cols)
 {
 #pragma omp parallel for schedule(static) num_threads(cpu_n_threads) \
 	if ((size_t)n_rows * n_cols > CPU_PARALLEL_MIN)
-	for (int r = 0; r < n_rows; r++)
-		memcpy(out + (size_t)r * n_cols, row, sizeof(float) * n_cols);
+	for (int r = 0; r < n_rows; r++) {
+		float *o = out + (size_t)r * n_cols;
+		if (!base) {
+			memcpy(o, row, sizeof(float) * n_cols);
+			continue;
+		}
+		const float *in = base + (size_t)r * n_cols;
+#pragma omp simd
+		for (int c = 0; c < n_cols; c++)
+			o[c] = in[c] + row[c];
+	}
 }
 
 VECTOR_CLONES void cpu_bias_backward(float *dbias, const float *dout, int n_rows, int n_cols)

@@ -113,8 +113,12 @@ static void rows_gather_scatter_and_bias(void)
 	for (int c = 0; c < 3; c++)
 		CHECK(close_to(db[c] + 1, sum[c], 1e-6));
 	float out[12] = {0}, bias[3] = {1, 2, 3};
-	be->set_rows(out, bias, 4, 3);
+	be->set_rows(out, NULL, bias, 4, 3);
 	CHECK(out[0] == 1 && out[4] == 2 && out[11] == 3 && out[9] == 1);
+	float sum_rows[12];
+	be->set_rows(sum_rows, src, bias, 4, 3);
+	for (int i = 0; i < 12; i++)
+		CHECK(sum_rows[i] == src[i] + bias[i % 3]);
 }
 
 /* sum(f(x) * r) in double, the scalar whose gradient the backward gives */
