@@ -23,9 +23,9 @@ ifeq ($(SAN),1)
 OPT      = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 CPPFLAGS += -D_GNU_SOURCE -DMASKPIPE_VERSION='"$(VERSION)"' -Ilibcore -Iformats -Ikernels
-CFLAGS   += -std=c11 -g $(OPT) -fPIC -pthread -Wall -Wextra -Werror
-LDFLAGS  += -pthread $(filter -fsanitize=%,$(OPT))
-LDLIBS   += -lpng -ljpeg -lzstd -lmsgpackc -lz -lm
+CFLAGS   += -std=c11 -g $(OPT) -fPIC -pthread -fopenmp -Wall -Wextra -Werror
+LDFLAGS  += -pthread -fopenmp $(filter -fsanitize=%,$(OPT))
+LDLIBS   += -lpng -ljpeg -lzstd -lmsgpackc -lz -lopenblas -lcjson -lm
 
 LIB_SRC   := $(sort $(wildcard libcore/*.c formats/*.c kernels/cpu/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
@@ -106,7 +106,8 @@ fuzz: check-units
 		echo "fuzz_$$t: $$(tail -n 1 $(BUILD)/fuzz/$$t.log)"; \
 	done
 
-bench: all
+bench: all $(TESTBINS)
+	@scripts/deps.sh --bench
 	@bench/run.sh $(BUILD)
 
 demo: all

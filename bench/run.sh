@@ -79,3 +79,6 @@ done
 # the Selective Search figures against OpenCV, with compressed streams again
 echo
 MASKPIPE_PLAIN=0 "$root/bench/ssearch.sh" "$build"
+
+# the MAE training and embedding figures (issue 5)
+"$root/bench/mae.sh" "$build"

@@ -1,5 +1,6 @@
 #include "progress.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@ void progress_start(progress *p, const char *unit, uint64_t total, int quiet)
 	p->unit = unit;
 	p->total = total;
 	p->done = 0;
+	p->detail[0] = 0;
 	p->start = p->last_draw = now();
 }
 
@@ -32,19 +34,30 @@ static void draw(progress *p, double t)
 	fprintf(stderr, " %s, %.0f/s", p->unit, rate);
 	if (p->total && rate > 0 && p->done <= p->total)
 		fprintf(stderr, ", ETA %.0fs", (double)(p->total - p->done) / rate);
+	if (p->detail[0])
+		fprintf(stderr, ", %s", p->detail);
 	fprintf(stderr, "\033[K");
 }
 
 void progress_add(progress *p, uint64_t n)
 {
 	p->done += n;
-	if (!p->enabled || (p->done & 63) != 0)
+	/* the clock is read once per 64 items, whatever the step n */
+	if (!p->enabled || (p->done - n) >> 6 == p->done >> 6)
 		return;
 	double t = now();
 	if (t - p->last_draw >= 0.25) {
 		p->last_draw = t;
 		draw(p, t);
 	}
+}
+
+void progress_detail(progress *p, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->detail, sizeof p->detail, fmt, ap);
+	va_end(ap);
 }
 
 void progress_end(progress *p)

@@ -11,13 +11,18 @@ libjpeg-dev:/usr/include/jpeglib.h
 zlib1g-dev:/usr/include/zlib.h
 libzstd-dev:/usr/include/zstd.h
 libmsgpack-dev:/usr/include/msgpack.h
+libopenblas-dev:/usr/include/x86_64-linux-gnu/cblas.h
+libcjson-dev:/usr/include/cjson/cJSON.h
 pkg-config:/usr/bin/pkg-config
 dataset-fashion-mnist:/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 "
-# the test scripts inspect outputs with python3, zstd and groff; the
-# fuzzing toolchain is wanted by `make fuzz` only
+# the test scripts inspect outputs with python3, zstd and groff, and the MAE
+# parity test runs the PyTorch reference (python3-torch), which `make
+# bench` also times (and GNU time its memory); the fuzzing toolchain is
+# wanted by `make fuzz` only
 case "${1:-}" in
---test) PKGS="$PKGS python3:/usr/bin/python3 zstd:/usr/bin/zstd groff-base:/usr/bin/groff procps:/usr/bin/pkill" ;;
+--test) PKGS="$PKGS python3:/usr/bin/python3 zstd:/usr/bin/zstd groff-base:/usr/bin/groff procps:/usr/bin/pkill python3-torch:/usr/lib/python3/dist-packages/torch/__init__.py" ;;
+--bench) PKGS="$PKGS python3-torch:/usr/lib/python3/dist-packages/torch/__init__.py time:/usr/bin/time zstd:/usr/bin/zstd" ;;
 --fuzz) PKGS="$PKGS clang:/usr/bin/clang libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a" ;;
 esac
 

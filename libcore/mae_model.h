@@ -1,0 +1,98 @@
+/* The MAE of models_mae.py, forward and backward by hand on a backend:
+ * patch embedding of the visible patches only, position embeddings, cls
+ * token, encoder blocks over each image's own visible patches, a decoder
+ * over every patch with the mask token in place of the hidden ones, and the
+ * mean squared error on the hidden patches (optionally against per-patch
+ * normalised pixels). */
+#ifndef MASKPIPE_MAE_MODEL_H
+#define MASKPIPE_MAE_MODEL_H
+
+#include "backend.h"
+#include "mae_batch.h"
+#include "mae_block.h"
+#include "mae_params.h"
+
+/* Everything computed for one batch (backend memory). T encoder tokens, S =
+ * B(L+1) decoder tokens, V visible patches, N predicted patches. */
+typedef struct mae_acts {
+	float *patches;        /* [V, K] */
+	float *patch_emb;      /* [V, D] */
+	float *x0;             /* [T, D] encoder input */
+	mae_block_acts *enc;   /* depth */
+	float *enc_out, *enc_mean, *enc_rstd;  /* [T, D], [T], [T] after the final norm */
+	float *dec_in;         /* [T, E] decoder_embed(enc_out) */
+	float *y0;             /* [S, E] decoder input */
+	mae_block_acts *dec;   /* dec_depth */
+	float *dec_out, *dec_mean, *dec_rstd;  /* [S, E], [S], [S] */
+	float *pred_in;        /* [N, E] dec_out rows of the predicted patches */
+	float *pred;           /* [N, K] */
+	float *targets;        /* [N, K] */
+	float *dpred;          /* [N, K] */
+	float *row_loss;       /* [N] */
+	float *grad[3];        /* [max(T D, S E, N E, V D)] each: gradients flowing back */
+	mae_block_scratch enc_scratch, dec_scratch;
+} mae_acts;
+
+/* the batch's index lists in backend memory (mae_batch names them) */
+typedef struct mae_indices {
+	int32_t *enc_pos_idx, *enc_patch_rows, *cls_rows, *dec_pos_idx, *dec_from_enc,
+		*dec_mask_rows, *pred_rows, *zeros, *patch_image;
+} mae_indices;
+
+typedef struct mae_model {
+	mae_config cfg;
+	const backend *be;
+	mae_layout layout;
+	float *param_mem, *grad_mem;   /* layout.n_floats each */
+	mae_params params, grads;
+	float *act_mem;
+	size_t act_cap;                /* floats */
+	int32_t *idx_mem;
+	size_t idx_cap;
+	mae_acts acts;
+	mae_indices idx;
+	const mae_batch *batch;
+	mae_seqs enc_seqs, dec_seqs;
+	float *host_row_loss;
+	size_t host_row_loss_cap;
+} mae_model;
+
+/* Allocates parameters and gradients (zero) for cfg on be. */
+int mae_model_init(mae_model *m, const mae_config *cfg, const backend *be);
+void mae_model_free(mae_model *m);
+
+/* Sets the parameters to the reference initialisation (mae_params_init). */
+int mae_model_init_weights(mae_model *m, uint64_t seed);
+
+/* Makes the batch the current one: sizes the activations (the encoder's
+ * only, unless with_decoder) and uploads the pixels, targets (normalised
+ * per patch with norm_pix_loss) and index lists. The batch must stay
+ * alive until the next one. */
+int mae_model_set_batch(mae_model *m, const mae_batch *b, int with_decoder);
+
+/* The encoder: acts.enc_out. */
+void mae_model_encode(mae_model *m);
+/* The decoder and prediction, after the encoder: acts.pred. */
+void mae_model_decode(mae_model *m);
+/* The loss of the predictions (forward_loss: mean over hidden patches of
+ * the per-patch mean squared error) and its gradient acts.dpred; the
+ * batch must predict its hidden patches and hide at least one. */
+double mae_model_loss(mae_model *m);
+
+/* set_batch, encode, decode and loss. -1 with a message on failure. */
+int mae_model_forward(mae_model *m, const mae_batch *b, double *loss);
+
+/* The embedding of each image of b into host_out [B, D]: the encoder's
+ * output (after its final norm) at the cls token, or averaged over the
+ * patch tokens (b built without masks: every patch visible). */
+enum { MAE_POOL_CLS, MAE_POOL_MEAN };
+int mae_model_embed(mae_model *m, const mae_batch *b, int pool, float *host_out);
+
+/* The predicted pixels of b's predicted patches into host_pred [N, K]. */
+int mae_model_predict(mae_model *m, const mae_batch *b, float *host_pred);
+
+void mae_model_zero_grad(mae_model *m);
+/* Adds the gradient of the last loss to m->grads. */
+void mae_model_backward(mae_model *m);
+
+#endif

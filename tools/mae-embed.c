@@ -1,0 +1,108 @@
+/* mae-embed: the encoder of a trained MAE on whole images; adds `emb`. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mae_checkpoint.h"
+#include "mae_input.h"
+#include "progress.h"
+
+static const char help[] =
+	"Usage: mae-embed [OPTION]... CHECKPOINT [FILE]\n"
+	"Run the encoder of the MAE in CHECKPOINT (written by mae-train) on every\n"
+	"image of the record stream FILE (or stdin), all patches visible, and add\n"
+	"its embedding as the field `emb` (little-endian float32).\n"
+	"\n"
+	"  -p, --pool WHAT    cls (the cls token's output, default) or mean (the\n"
+	"                     mean of the patch tokens' outputs)\n"
+	"  -b, --batch N      images per batch (default 64)\n"
+	"  -j, --threads N    threads (default 1)\n"
+	"  -o, --output F     write to F (atomically) instead of stdout\n"
+	"  -q, --quiet        no progress on stderr\n"
+	"  -h, --help         show this help and exit\n"
+	"  -V, --version      show the version and exit\n"
+	"\n"
+	"See mae-embed(1).\n";
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"pool", required_argument, NULL, 'p'},
+		{"batch", required_argument, NULL, 'b'},
+		{"threads", required_argument, NULL, 'j'},
+		{"output", required_argument, NULL, 'o'},
+		{"quiet", no_argument, NULL, 'q'},
+		CLI_OPTIONS_COMMON,
+	};
+	int pool = MAE_POOL_CLS, batch = 64, threads = 1, quiet = 0, opt;
+	const char *out_path = NULL;
+	cli_init(argc, argv);
+	while ((opt = getopt_long(argc, argv, "p:b:j:o:qhV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			if (strcmp(optarg, "cls") && strcmp(optarg, "mean"))
+				cli_usage("--pool is cls or mean, not '%s'", optarg);
+			pool = strcmp(optarg, "cls") == 0 ? MAE_POOL_CLS : MAE_POOL_MEAN;
+			break;
+		case 'b': batch = (int)cli_int("--batch", optarg, 1, 1 << 20); break;
+		case 'j': threads = (int)cli_int("--threads", optarg, 1, 256); break;
+		case 'o': out_path = cli_output_arg(optarg); break;
+		case 'q': quiet = 1; break;
+		CLI_CASES_COMMON(help);
+		}
+	}
+	if (optind >= argc)
+		cli_usage("no checkpoint given");
+	const char *ckpt_path = argv[optind++];
+
+	const backend *be = backend_cpu();
+	be->set_threads(threads);
+	mae_model model;
+	if (mae_checkpoint_load(ckpt_path, be, NULL, &model, NULL) < 0)
+		cli_fail();
+	rec_reader *rd;
+	rec_writer *w;
+	cli_open_filter(cli_one_input(argc, argv), out_path, &rd, &w);
+	recbatch recs;
+	mae_batch mb;
+	mae_batch_init(&mb);
+	int dim = model.cfg.dim;
+	const uint8_t **pixels = calloc((size_t)batch, sizeof(uint8_t *));
+	const uint8_t **masks = calloc((size_t)batch, sizeof(uint8_t *));
+	float *emb = malloc((size_t)batch * dim * sizeof(float));
+	if (recbatch_init(&recs, batch) < 0 || !pixels || !masks || !emb) {
+		err_set("out of memory");
+		cli_fail();
+	}
+	progress prog;
+	progress_start(&prog, "images", 0, quiet);
+	for (;;) {
+		if (recbatch_read(&recs, rd) < 0)
+			cli_fail_output(w);
+		if (recs.n == 0)
+			break;
+		if (mae_batch_input(&recs, &model.cfg, 0, pixels, masks, rec_reader_name(rd)) < 0 ||
+		    mae_batch_build(&mb, &model.cfg, pixels, masks, recs.n, 0) < 0 ||
+		    mae_model_embed(&model, &mb, pool, emb) < 0)
+			cli_fail_output(w);
+		for (int i = 0; i < recs.n; i++) {
+			/* float32 little-endian, as on every machine this runs on */
+			if (rec_set_bin(&recs.recs[i], "emb", emb + (size_t)i * dim,
+					(size_t)dim * sizeof(float)) < 0)
+				cli_fail_output(w);
+			cli_put(w, &recs.recs[i]);
+		}
+		progress_add(&prog, (uint64_t)recs.n);
+	}
+	progress_end(&prog);
+	cli_close_output(w);
+	free(emb);
+	free(pixels);
+	free(masks);
+	recbatch_free(&recs);
+	mae_batch_free(&mb);
+	mae_model_free(&model);
+	rec_reader_close(rd);
+	return 0;
+}

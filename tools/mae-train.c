@@ -1,0 +1,265 @@
+/* mae-train: MAE pretraining on a record stream of images with their
+ * patch grid and mask; writes safetensors checkpoints. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "mae_checkpoint.h"
+#include "mae_input.h"
+#include "mae_train.h"
+#include "progress.h"
+
+static const char help[] =
+	"Usage: mae-train -o CHECKPOINT [OPTION]... [FILE]\n"
+	"Pretrain a masked autoencoder (He et al. 2022, as facebookresearch/mae) on\n"
+	"the records of FILE (or stdin): each needs `img`, `grid` and `mask`\n"
+	"(patchify, mask-gen). Writes the model as a safetensors checkpoint.\n"
+	"\n"
+	"Model (a named config, then any size changed by its option):\n"
+	"  -c, --config NAME     fmnist (default), tiny64 or stl96\n"
+	"      --img-size N, --in-chans N, --patch N\n"
+	"      --dim N, --depth N, --heads N              encoder\n"
+	"      --dec-dim N, --dec-depth N, --dec-heads N  decoder\n"
+	"      --norm-pix-loss   targets normalised per patch\n"
+	"Training:\n"
+	"  -b, --batch N         images per step (default 64)\n"
+	"      --blr X           base learning rate (default 1.5e-4); lr = X * batch / 256\n"
+	"      --min-lr X        the cosine's floor (default 0)\n"
+	"      --warmup N        warmup steps (default 5% of the total)\n"
+	"      --steps N         total steps (default: epochs * epoch_size / batch\n"
+	"                        from the header rec-repeat writes); 0 writes the\n"
+	"                        initialised model\n"
+	"      --clip X          clip the gradient norm to X (default: no clipping)\n"
+	"  -s, --seed S          initialisation seed (default 0)\n"
+	"  -j, --threads N       threads (default 1)\n"
+	"  -o, --output F        the checkpoint, written atomically\n"
+	"      --save-every N    also write it every N steps\n"
+	"      --resume F        continue the run saved in checkpoint F exactly\n"
+	"      --log F           one TSV line per step: step, loss, lr, grad_norm, seconds\n"
+	"  -q, --quiet           no progress on stderr\n"
+	"  -h, --help            show this help and exit\n"
+	"  -V, --version         show the version and exit\n"
+	"\n"
+	"See mae-train(1).\n";
+
+enum {
+	OPT_IMG_SIZE = 256, OPT_IN_CHANS, OPT_PATCH, OPT_DIM, OPT_DEPTH, OPT_HEADS, OPT_DEC_DIM,
+	OPT_DEC_DEPTH, OPT_DEC_HEADS, OPT_NORM_PIX, OPT_BLR, OPT_MIN_LR, OPT_WARMUP, OPT_STEPS,
+	OPT_CLIP, OPT_SAVE_EVERY, OPT_RESUME, OPT_LOG,
+};
+
+static double parse_real(const char *opt, const char *arg)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v) || v < 0)
+		cli_usage("%s wants a non-negative number, not '%s'", opt, arg);
+	return v;
+}
+
+/* the total steps from rec-repeat's header counts */
+static long steps_from_header(const rec *header, int batch)
+{
+	int64_t epochs, epoch_size;
+	if (rec_get_int(header, "epochs", &epochs) != 0 ||
+	    rec_get_int(header, "epoch_size", &epoch_size) != 0 || epochs < 1 || epoch_size < 0)
+		return -1;
+	/* the last incomplete batch of the stream is dropped (drop_last) */
+	return (long)(epochs * epoch_size / batch);
+}
+
+static double seconds_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* the batch size rides in the checkpoint: a resumed run skips the records
+ * its steps used, which only a run with the same batch size can count */
+#define BATCH_KEY "train.batch"
+
+static void save(const char *path, const mae_trainer *t, int batch)
+{
+	char batch_text[24];
+	snprintf(batch_text, sizeof batch_text, "%d", batch);
+	const char *meta[2] = {BATCH_KEY, batch_text};
+	if (mae_checkpoint_save(path, &t->model, &t->opt, meta, 1) < 0)
+		cli_fail();
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"img-size", required_argument, NULL, OPT_IMG_SIZE},
+		{"in-chans", required_argument, NULL, OPT_IN_CHANS},
+		{"patch", required_argument, NULL, OPT_PATCH},
+		{"dim", required_argument, NULL, OPT_DIM},
+		{"depth", required_argument, NULL, OPT_DEPTH},
+		{"heads", required_argument, NULL, OPT_HEADS},
+		{"dec-dim", required_argument, NULL, OPT_DEC_DIM},
+		{"dec-depth", required_argument, NULL, OPT_DEC_DEPTH},
+		{"dec-heads", required_argument, NULL, OPT_DEC_HEADS},
+		{"norm-pix-loss", no_argument, NULL, OPT_NORM_PIX},
+		{"batch", required_argument, NULL, 'b'},
+		{"blr", required_argument, NULL, OPT_BLR},
+		{"min-lr", required_argument, NULL, OPT_MIN_LR},
+		{"warmup", required_argument, NULL, OPT_WARMUP},
+		{"steps", required_argument, NULL, OPT_STEPS},
+		{"clip", required_argument, NULL, OPT_CLIP},
+		{"seed", required_argument, NULL, 's'},
+		{"threads", required_argument, NULL, 'j'},
+		{"output", required_argument, NULL, 'o'},
+		{"save-every", required_argument, NULL, OPT_SAVE_EVERY},
+		{"resume", required_argument, NULL, OPT_RESUME},
+		{"log", required_argument, NULL, OPT_LOG},
+		{"quiet", no_argument, NULL, 'q'},
+		CLI_OPTIONS_COMMON,
+	};
+	mae_config cfg;
+	mae_config_named(&cfg, "fmnist");
+	mae_train_opts o = {.batch = 64, .blr = 1.5e-4, .warmup = -1, .total = -1};
+	uint64_t seed = 0;
+	int threads = 1, quiet = 0, cfg_given = 0;
+	long save_every = 0;
+	const char *out_path = NULL, *resume_path = NULL, *log_path = NULL;
+	int opt;
+	cli_init(argc, argv);
+	while ((opt = getopt_long(argc, argv, "c:b:s:j:o:qhV", opts, NULL)) != -1) {
+		/* a resumed run takes the checkpoint's config unless one is given */
+		cfg_given |= opt == 'c' || (opt >= OPT_IMG_SIZE && opt <= OPT_NORM_PIX);
+		switch (opt) {
+		case 'c':
+			if (mae_config_named(&cfg, optarg) < 0)
+				cli_usage("%s", err_msg());
+			break;
+		case OPT_IMG_SIZE: cfg.img_size = (int)cli_int("--img-size", optarg, 1, 4096); break;
+		case OPT_IN_CHANS: cfg.in_chans = (int)cli_int("--in-chans", optarg, 1, 4); break;
+		case OPT_PATCH: cfg.patch = (int)cli_int("--patch", optarg, 1, 4096); break;
+		case OPT_DIM: cfg.dim = (int)cli_int("--dim", optarg, 4, 65536); break;
+		case OPT_DEPTH: cfg.depth = (int)cli_int("--depth", optarg, 0, 1024); break;
+		case OPT_HEADS: cfg.heads = (int)cli_int("--heads", optarg, 1, 1024); break;
+		case OPT_DEC_DIM: cfg.dec_dim = (int)cli_int("--dec-dim", optarg, 4, 65536); break;
+		case OPT_DEC_DEPTH: cfg.dec_depth = (int)cli_int("--dec-depth", optarg, 0, 1024); break;
+		case OPT_DEC_HEADS: cfg.dec_heads = (int)cli_int("--dec-heads", optarg, 1, 1024); break;
+		case OPT_NORM_PIX: cfg.norm_pix_loss = 1; break;
+		case 'b': o.batch = (int)cli_int("--batch", optarg, 1, 1 << 20); break;
+		case OPT_BLR: o.blr = parse_real("--blr", optarg); break;
+		case OPT_MIN_LR: o.min_lr = parse_real("--min-lr", optarg); break;
+		case OPT_WARMUP: o.warmup = (long)cli_int("--warmup", optarg, 0, INT64_MAX); break;
+		case OPT_STEPS: o.total = (long)cli_int("--steps", optarg, 0, INT64_MAX); break;
+		case OPT_CLIP: o.clip = parse_real("--clip", optarg); break;
+		case 's': seed = (uint64_t)cli_int("--seed", optarg, 0, INT64_MAX); break;
+		case 'j': threads = (int)cli_int("--threads", optarg, 1, 256); break;
+		case 'o': out_path = cli_output_arg(optarg); break;
+		case OPT_SAVE_EVERY: save_every = (long)cli_int("--save-every", optarg, 1, INT64_MAX); break;
+		case OPT_RESUME: resume_path = optarg; break;
+		case OPT_LOG: log_path = cli_output_arg(optarg); break;
+		case 'q': quiet = 1; break;
+		CLI_CASES_COMMON(help);
+		}
+	}
+	if (!out_path)
+		cli_usage("no checkpoint to write: give -o FILE");
+	if (mae_config_check(&cfg) < 0)
+		cli_usage("%s", err_msg());
+
+	const backend *be = backend_cpu();
+	be->set_threads(threads);
+	rec_reader *rd = cli_open_input(cli_one_input(argc, argv));
+	const rec *header = rec_reader_header(rd);
+	if (!header)
+		cli_fail();
+	if (o.total < 0 && (o.total = steps_from_header(header, o.batch)) < 0)
+		cli_usage("%s: no total step count: give --steps, or put the stream through "
+			  "rec-repeat", rec_reader_name(rd));
+	if (o.warmup < 0)
+		o.warmup = o.total / 20;
+
+	mae_trainer t;
+	memset(&t, 0, sizeof t);
+	mae_trainer_init(&t, &o);
+	if (resume_path) {
+		char saved_batch[24];
+		int rc = mae_checkpoint_meta(resume_path, BATCH_KEY, saved_batch, sizeof saved_batch);
+		if (rc < 0)
+			cli_fail();
+		if (rc == 0 && atoi(saved_batch) != o.batch)
+			cli_usage("%s: the run used --batch %s; resume it with the same", resume_path,
+				  saved_batch);
+		if (mae_checkpoint_load(resume_path, be, cfg_given ? &cfg : NULL, &t.model, &t.opt) < 0)
+			cli_fail();
+		cfg = t.model.cfg;
+	} else if (mae_model_init(&t.model, &cfg, be) < 0 ||
+		   mae_model_init_weights(&t.model, seed) < 0 || adamw_init(&t.opt, &t.model) < 0) {
+		cli_fail();
+	}
+	FILE *log = NULL;
+	if (log_path && !(log = fopen(log_path, resume_path ? "a" : "w"))) {
+		err_errno("%s", log_path);
+		cli_fail();
+	}
+	if (log && !resume_path)
+		fprintf(log, "step\tloss\tlr\tgrad_norm\tseconds\n");
+
+	recbatch recs;
+	const uint8_t **pixels = calloc((size_t)o.batch, sizeof(uint8_t *));
+	const uint8_t **masks = calloc((size_t)o.batch, sizeof(uint8_t *));
+	if (recbatch_init(&recs, o.batch) < 0 || !pixels || !masks) {
+		err_set("out of memory");
+		cli_fail();
+	}
+	/* a resumed run skips the records its steps consumed */
+	for (long k = 0; k < t.opt.step; k++)
+		if (recbatch_read(&recs, rd) < 0)
+			cli_fail();
+
+	double start = seconds_now();
+	progress prog;
+	progress_start(&prog, "images", (uint64_t)o.total * o.batch, quiet);
+	prog.done = (uint64_t)t.opt.step * o.batch;
+	while (t.opt.step < o.total) {
+		if (recbatch_read(&recs, rd) < 0)
+			cli_fail();
+		int n = recs.n;
+		if (n < o.batch)
+			break;
+		if (mae_batch_input(&recs, &cfg, 1, pixels, masks, rec_reader_name(rd)) < 0)
+			cli_fail();
+		mae_step_info info;
+		if (mae_trainer_step(&t, pixels, masks, n, &info) < 0) {
+			progress_end(&prog);
+			err_prefix("%s: ", rec_reader_name(rd));
+			fprintf(stderr, "%s: %s; the last checkpoint written is kept\n", cli_prog(),
+				err_msg());
+			exit(1);
+		}
+		if (log)
+			fprintf(log, "%ld\t%.9g\t%.9g\t%.6g\t%.3f\n", t.opt.step, info.loss, info.lr,
+				info.grad_norm, seconds_now() - start);
+		progress_detail(&prog, "step %ld, loss %.4f, lr %.3g", t.opt.step, info.loss,
+				info.lr);
+		progress_add(&prog, (uint64_t)n);
+		if (save_every && t.opt.step % save_every == 0)
+			save(out_path, &t, o.batch);
+	}
+	progress_end(&prog);
+	save(out_path, &t, o.batch);
+	if (log && fclose(log) != 0) {
+		err_errno("%s", log_path);
+		cli_fail();
+	}
+	recbatch_free(&recs);
+	free(pixels);
+	free(masks);
+	mae_trainer_free(&t);
+	rec_reader_close(rd);
+	return 0;
+}
