@@ -5,8 +5,7 @@
 
 #include "cli.h"
 #include "mae_checkpoint.h"
-#include "mae_input.h"
-#include "progress.h"
+#include "mae_infer.h"
 
 static const char help[] =
 	"Usage: mae-embed [OPTION]... CHECKPOINT [FILE]\n"
@@ -24,6 +23,28 @@ static const char help[] =
 	"  -V, --version      show the version and exit\n"
 	"\n"
 	"See mae-embed(1).\n";
+
+typedef struct embedding {
+	int pool;
+	float *values; /* [batch][dim] */
+} embedding;
+
+static int embed_batch(mae_model *model, const mae_batch *mb, recbatch *recs,
+		       const uint8_t *const *pixels, const uint8_t *const *masks, void *ctx)
+{
+	(void)pixels;
+	(void)masks;
+	embedding *e = ctx;
+	int dim = model->cfg.dim;
+	if (mae_model_embed(model, mb, e->pool, e->values) < 0)
+		return -1;
+	for (int i = 0; i < recs->n; i++)
+		/* float32 little-endian, as on every machine this runs on */
+		if (rec_set_bin(&recs->recs[i], "emb", e->values + (size_t)i * dim,
+				(size_t)dim * sizeof(float)) < 0)
+			return -1;
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -64,44 +85,18 @@ int main(int argc, char **argv)
 	rec_reader *rd;
 	rec_writer *w;
 	cli_open_filter(cli_one_input(argc, argv), out_path, &rd, &w);
-	recbatch recs;
-	mae_batch mb;
-	mae_batch_init(&mb);
-	int dim = model.cfg.dim;
-	const uint8_t **pixels = calloc((size_t)batch, sizeof(uint8_t *));
-	const uint8_t **masks = calloc((size_t)batch, sizeof(uint8_t *));
-	float *emb = malloc((size_t)batch * dim * sizeof(float));
-	if (recbatch_init(&recs, batch) < 0 || !pixels || !masks || !emb) {
+	embedding e = {pool, malloc((size_t)batch * model.cfg.dim * sizeof(float))};
+	if (!e.values) {
 		err_set("out of memory");
-		cli_fail();
+		cli_fail_output(w);
 	}
 	progress prog;
 	progress_start(&prog, "images", 0, quiet);
-	for (;;) {
-		if (recbatch_read(&recs, rd) < 0)
-			cli_fail_output(w);
-		if (recs.n == 0)
-			break;
-		if (mae_batch_input(&recs, &model.cfg, 0, pixels, masks, rec_reader_name(rd)) < 0 ||
-		    mae_batch_build(&mb, &model.cfg, pixels, masks, recs.n, 0) < 0 ||
-		    mae_model_embed(&model, &mb, pool, emb) < 0)
-			cli_fail_output(w);
-		for (int i = 0; i < recs.n; i++) {
-			/* float32 little-endian, as on every machine this runs on */
-			if (rec_set_bin(&recs.recs[i], "emb", emb + (size_t)i * dim,
-					(size_t)dim * sizeof(float)) < 0)
-				cli_fail_output(w);
-			cli_put(w, &recs.recs[i]);
-		}
-		progress_add(&prog, (uint64_t)recs.n);
-	}
+	if (mae_infer_run(&model, rd, w, batch, 0, embed_batch, &e, &prog) < 0)
+		cli_fail_output(w);
 	progress_end(&prog);
 	cli_close_output(w);
-	free(emb);
-	free(pixels);
-	free(masks);
-	recbatch_free(&recs);
-	mae_batch_free(&mb);
+	free(e.values);
 	mae_model_free(&model);
 	rec_reader_close(rd);
 	return 0;

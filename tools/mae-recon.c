@@ -5,9 +5,8 @@
 
 #include "cli.h"
 #include "mae_checkpoint.h"
-#include "mae_input.h"
+#include "mae_infer.h"
 #include "mae_recon.h"
-#include "progress.h"
 
 static const char help[] =
 	"Usage: mae-recon [OPTION]... CHECKPOINT [FILE]\n"
@@ -25,6 +24,27 @@ static const char help[] =
 	"  -V, --version      show the version and exit\n"
 	"\n"
 	"See mae-recon(1).\n";
+
+typedef struct reconstruction {
+	size_t per_image; /* predicted values per image */
+	float *pred;      /* [batch][per_image]: every patch predicted */
+	img panel;
+} reconstruction;
+
+static int reconstruct_batch(mae_model *model, const mae_batch *mb, recbatch *recs,
+			     const uint8_t *const *pixels, const uint8_t *const *masks, void *ctx)
+{
+	reconstruction *r = ctx;
+	if (mae_model_predict(model, mb, r->pred) < 0)
+		return -1;
+	for (int i = 0; i < recs->n; i++)
+		/* the panel is made before img, which pixels[i] points into, changes */
+		if (mae_recon_panel(&r->panel, pixels[i], masks[i], r->pred + i * r->per_image,
+				    &model->cfg) < 0 ||
+		    rec_set_img(&recs->recs[i], &r->panel) < 0)
+			return -1;
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -56,51 +76,23 @@ int main(int argc, char **argv)
 	mae_model model;
 	if (mae_checkpoint_load(ckpt_path, be, NULL, &model, NULL) < 0)
 		cli_fail();
-	const mae_config *cfg = &model.cfg;
 	rec_reader *rd;
 	rec_writer *w;
 	cli_open_filter(cli_one_input(argc, argv), out_path, &rd, &w);
-	recbatch recs;
-	mae_batch mb;
-	mae_batch_init(&mb);
-	size_t per_image = (size_t)mae_n_patches(cfg) * mae_patch_dim(cfg);
-	const uint8_t **pixels = calloc((size_t)batch, sizeof(uint8_t *));
-	const uint8_t **masks = calloc((size_t)batch, sizeof(uint8_t *));
-	float *pred = malloc((size_t)batch * per_image * sizeof(float));
-	if (recbatch_init(&recs, batch) < 0 || !pixels || !masks || !pred) {
+	size_t per_image = (size_t)mae_n_patches(&model.cfg) * mae_patch_dim(&model.cfg);
+	reconstruction r = {per_image, malloc((size_t)batch * per_image * sizeof(float)), {0}};
+	if (!r.pred) {
 		err_set("out of memory");
-		cli_fail();
+		cli_fail_output(w);
 	}
-	img panel = {0};
 	progress prog;
 	progress_start(&prog, "images", 0, quiet);
-	for (;;) {
-		if (recbatch_read(&recs, rd) < 0)
-			cli_fail_output(w);
-		if (recs.n == 0)
-			break;
-		/* every patch predicted: pred holds image i's patches at i * L */
-		if (mae_batch_input(&recs, cfg, 1, pixels, masks, rec_reader_name(rd)) < 0 ||
-		    mae_batch_build(&mb, cfg, pixels, masks, recs.n, 1) < 0 ||
-		    mae_model_predict(&model, &mb, pred) < 0)
-			cli_fail_output(w);
-		for (int i = 0; i < recs.n; i++) {
-			/* the panel is made before img, which px points into, changes */
-			if (mae_recon_panel(&panel, pixels[i], masks[i], pred + i * per_image, cfg) < 0 ||
-			    rec_set_img(&recs.recs[i], &panel) < 0)
-				cli_fail_output(w);
-			cli_put(w, &recs.recs[i]);
-		}
-		progress_add(&prog, (uint64_t)recs.n);
-	}
+	if (mae_infer_run(&model, rd, w, batch, 1, reconstruct_batch, &r, &prog) < 0)
+		cli_fail_output(w);
 	progress_end(&prog);
 	cli_close_output(w);
-	img_free(&panel);
-	free(pred);
-	free(pixels);
-	free(masks);
-	recbatch_free(&recs);
-	mae_batch_free(&mb);
+	img_free(&r.panel);
+	free(r.pred);
 	mae_model_free(&model);
 	rec_reader_close(rd);
 	return 0;
