@@ -44,9 +44,14 @@ CUDA_GENCODE := $(foreach a,$(CUDA_ARCHS),-gencode arch=compute_$(a),code=sm_$(a
 	-gencode arch=compute_$(lastword $(CUDA_ARCHS)),code=compute_$(lastword $(CUDA_ARCHS))
 ifneq ($(NVCC),)
 CUDA_LIBS  := -L$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDA_HOME)/lib64 -lcublas -lcudart -lstdc++
+# for maskpipe.pc: the toolkit's directory through -Wl, which pkg-config
+# does not prefix with a sysroot as it does -L (the toolkit is not part
+# of maskpipe's install)
+CUDA_PC_LIBS := -Wl,-L$(CUDA_HOME)/lib64,-rpath,$(CUDA_HOME)/lib64 -lcublas -lcudart -lstdc++
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(CUDA_OBJ)
 else
 CUDA_LIBS  :=
+CUDA_PC_LIBS :=
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/kernels/cuda/cuda_none.o
 endif
 LDLIBS += $(CUDA_LIBS)
@@ -177,7 +182,7 @@ install: all
 	install -m 644 man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/man5/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
-		-e 's|@CUDA_LIBS@|$(CUDA_LIBS)|' maskpipe.pc.in \
+		-e 's|@CUDA_LIBS@|$(CUDA_PC_LIBS)|' maskpipe.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/maskpipe.pc
 
 clean:

@@ -3,6 +3,9 @@
  * allocated on first use (arena.h). One translation unit, compiled twice:
  * by nvcc into the real backend (backend_cuda), and by g++ with CUDA_EMU
  * into the emulation the tests run on the CPU (backend_cuda_emu). */
+#include <math.h>
+#include <string.h>
+
 #include "cuda_compat.h"
 
 extern "C" {
@@ -34,6 +37,10 @@ extern "C" {
 #define ROW_THREADS 64
 /* the most blocks of the sum of squares' first pass */
 #define SUM_BLOCKS 64
+/* cuBLAS's workspace, from the arena so that cuBLAS allocates nothing of
+ * its own during a run (32 MiB: its guide's figure for Hopper, more than
+ * the 4 MiB the older GPUs want) */
+#define CUBLAS_WORKSPACE_BYTES ((size_t)32 << 20)
 
 static struct {
 	cudaStream_t stream;
@@ -344,9 +351,12 @@ static int device_init(void)
 		return err_set("cannot allocate the device arena of %zu MiB: %s", bytes >> 20,
 			       cudaGetErrorString(rc));
 	dev.base = (char *)base;
+	void *workspace;
 	if (arena_init(&dev.mem, bytes) < 0 ||
-	    !(dev.sum_partial = (double *)cuda_alloc(SUM_BLOCKS * sizeof(double))))
+	    !(dev.sum_partial = (double *)cuda_alloc(SUM_BLOCKS * sizeof(double))) ||
+	    !(workspace = cuda_alloc(CUBLAS_WORKSPACE_BYTES)))
 		return -1;
+	CUBLAS_CHECK(cublasSetWorkspace(dev.blas, workspace, CUBLAS_WORKSPACE_BYTES));
 	return 0;
 }
 

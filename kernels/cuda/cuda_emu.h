@@ -152,7 +152,7 @@ typedef enum {
 typedef struct emu_stream *cudaStream_t;
 
 /* the memory the emulated device reports free: enough for the tests */
-#define EMU_DEVICE_BYTES ((size_t)64 << 20)
+#define EMU_DEVICE_BYTES ((size_t)128 << 20)
 
 static inline const char *cudaGetErrorString(cudaError_t rc)
 {
@@ -250,6 +250,13 @@ static inline cublasStatus_t cublasDestroy(cublasHandle_t h)
 static inline cublasStatus_t cublasSetStream(cublasHandle_t h, cudaStream_t s)
 {
 	(void)h, (void)s;
+	return CUBLAS_STATUS_SUCCESS;
+}
+
+static inline cublasStatus_t cublasSetWorkspace(cublasHandle_t h, void *workspace,
+						size_t n_bytes)
+{
+	(void)h, (void)workspace, (void)n_bytes;
 	return CUBLAS_STATUS_SUCCESS;
 }
 
