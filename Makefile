@@ -33,8 +33,9 @@ LIB_SRC   := $(sort $(wildcard libcore/*.c formats/*.c kernels/*.c kernels/cpu/*
 # a fat binary with SASS for each of CUDA_ARCHS and PTX for the last (run
 # by newer GPUs through the driver's JIT). Its object does not depend on
 # BUILD or SAN, so the normal and the sanitizer builds share one compile.
-CUDA_HOME  ?= /usr/local/cuda
-NVCC       ?= $(firstword $(shell command -v nvcc 2>/dev/null) $(wildcard $(CUDA_HOME)/bin/nvcc))
+NVCC       ?= $(firstword $(shell command -v nvcc 2>/dev/null) $(wildcard /usr/local/cuda/bin/nvcc))
+# the toolkit nvcc belongs to (its lib64 holds cuBLAS and cudart)
+CUDA_HOME  ?= $(patsubst %/bin/nvcc,%,$(NVCC))
 CUDA_ARCHS := 80 86 89 90
 CUDA_SRC   := kernels/cuda/cuda_backend.cu
 CUDA_DEPS  := $(wildcard kernels/cuda/*.cuh kernels/cuda/*.h) kernels/backend.h kernels/arena.h \

@@ -3,8 +3,9 @@
  * device code, cuda_runtime and cuBLAS) and the emulation build (the same
  * sources compiled for the host by g++ with CUDA_EMU defined, under the
  * shim cuda_emu.h). Kernels are launched only through LAUNCH, so both
- * builds run identical kernel code; every runtime and cuBLAS call goes
- * through CUDA_CHECK or CUBLAS_CHECK. */
+ * builds run identical kernel code. Every runtime and cuBLAS call is
+ * checked: through CUDA_CHECK or CUBLAS_CHECK, or by hand where a failure
+ * is an answer (no device, no room for the arena). */
 #ifndef MASKPIPE_CUDA_COMPAT_H
 #define MASKPIPE_CUDA_COMPAT_H
 
