@@ -27,8 +27,42 @@ CFLAGS   += -std=c11 -g $(OPT) -fPIC -pthread -fopenmp -Wall -Wextra -Werror
 LDFLAGS  += -pthread -fopenmp $(filter -fsanitize=%,$(OPT))
 LDLIBS   += -lpng -ljpeg -lzstd -lmsgpackc -lz -lopenblas -lcjson -lm
 
-LIB_SRC   := $(sort $(wildcard libcore/*.c formats/*.c kernels/cpu/*.c))
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_SRC   := $(sort $(wildcard libcore/*.c formats/*.c kernels/*.c kernels/cpu/*.c))
+
+# The CUDA backend is built whenever nvcc is found: one translation unit,
+# a fat binary with SASS for each of CUDA_ARCHS and PTX for the last (run
+# by newer GPUs through the driver's JIT). Its object does not depend on
+# BUILD or SAN, so the normal and the sanitizer builds share one compile.
+NVCC       ?= $(firstword $(shell command -v nvcc 2>/dev/null) $(wildcard /usr/local/cuda/bin/nvcc))
+# the toolkit nvcc belongs to (its lib64 holds cuBLAS and cudart)
+CUDA_HOME  ?= $(patsubst %/bin/nvcc,%,$(NVCC))
+CUDA_ARCHS := 80 86 89 90
+CUDA_SRC   := kernels/cuda/cuda_backend.cu
+CUDA_DEPS  := $(wildcard kernels/cuda/*.cuh kernels/cuda/*.h) kernels/backend.h kernels/arena.h \
+	libcore/err.h
+CUDA_OBJ   := build/cuda/cuda_backend.o
+CUDA_GENCODE := $(foreach a,$(CUDA_ARCHS),-gencode arch=compute_$(a),code=sm_$(a)) \
+	-gencode arch=compute_$(lastword $(CUDA_ARCHS)),code=compute_$(lastword $(CUDA_ARCHS))
+ifneq ($(NVCC),)
+CUDA_LIBS  := -L$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDA_HOME)/lib64 -lcublas -lcudart -lstdc++
+# for maskpipe.pc: the toolkit's directory through -Wl, which pkg-config
+# does not prefix with a sysroot as it does -L (the toolkit is not part
+# of maskpipe's install)
+CUDA_PC_LIBS := -Wl,-L$(CUDA_HOME)/lib64,-rpath,$(CUDA_HOME)/lib64 -lcublas -lcudart -lstdc++
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(CUDA_OBJ)
+else
+CUDA_LIBS  :=
+CUDA_PC_LIBS :=
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/kernels/cuda/cuda_none.o
+endif
+LDLIBS += $(CUDA_LIBS)
+
+# The emulation build: the same CUDA source compiled for the host under
+# kernels/cuda/cuda_emu.h, linked into the parity test alone.
+CXX      ?= g++
+EMU_OBJ  := $(BUILD)/obj/kernels/cuda/cuda_emu.o
+EMU_CXXFLAGS = -std=c++20 -g $(OPT) -fPIC -pthread -fno-exceptions -fno-rtti \
+	-fno-threadsafe-statics -Wall -Wextra -Werror
 TOOL_SRC  := $(sort $(wildcard tools/*.c))
 TOOLS     := $(TOOL_SRC:tools/%.c=$(BUILD)/bin/%)
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
@@ -38,7 +72,7 @@ TESTBINS  := $(TESTBIN_SRC:tests/bin/%.c=$(BUILD)/test/%)
 HEADERS   := $(sort $(wildcard libcore/*.h formats/*.h kernels/*.h))
 DEPS_OK   := $(BUILD)/.deps-ok
 
-.PHONY: all deps test check-units fuzz bench demo install clean
+.PHONY: all deps test test-gpu check-units fuzz bench demo install clean
 all: $(BUILD)/lib/libmaskpipe.a $(BUILD)/lib/libmaskpipe.so $(TOOLS)
 
 # Missing Debian packages are installed (as root) or named, before any compile.
@@ -51,6 +85,23 @@ $(BUILD)/obj/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC    $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(CUDA_OBJ): $(CUDA_SRC) $(CUDA_DEPS) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  NVCC  $<")
+	$(Q)$(NVCC) -std=c++20 -O2 -g $(filter -D% -I%,$(CPPFLAGS)) -Ikernels/cuda $(CUDA_GENCODE) \
+		-Werror all-warnings -Xcompiler -fPIC,-Wall,-Wextra,-Werror -c $< -o $@
+
+$(EMU_OBJ): $(CUDA_SRC) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CXX   $< (emulation)")
+	$(Q)$(CXX) $(CPPFLAGS) -Ikernels/cuda -DCUDA_EMU -x c++ $(EMU_CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/test/test_cuda_parity: $(BUILD)/obj/tests/unit/test_cuda_parity.o $(EMU_OBJ) \
+		$(BUILD)/lib/libmaskpipe.a
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(EMU_OBJ) $(BUILD)/lib/libmaskpipe.a $(LDLIBS)
 
 $(BUILD)/lib/libmaskpipe.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -99,12 +150,18 @@ fuzz: check-units
 	cp $(BUILD)/fuzz/fixtures/png/*-7x5.png $(BUILD)/fuzz/fixtures/jpeg/*.jpg $(BUILD)/fuzz/corpus-image/
 	for t in $(FUZZ_TARGETS); do \
 		clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-			-o $(BUILD)/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) $(LDLIBS) -pthread && \
+			-o $(BUILD)/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) kernels/cuda/cuda_none.c \
+			$(filter-out $(CUDA_LIBS),$(LDLIBS)) -pthread && \
 		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=65536 \
 			$(BUILD)/fuzz/corpus-$$t > $(BUILD)/fuzz/$$t.log 2>&1 || \
 			{ tail -n 40 $(BUILD)/fuzz/$$t.log; exit 1; }; \
 		echo "fuzz_$$t: $$(tail -n 1 $(BUILD)/fuzz/$$t.log)"; \
 	done
+
+# The parity test on a real GPU, the comparisons the emulation passes in
+# `make test`; it says so and succeeds when there is no device.
+test-gpu: check-units
+	@MASKPIPE_PARITY_DEVICE=cuda $(BUILD)/test/test_cuda_parity
 
 bench: all $(TESTBINS)
 	@scripts/deps.sh --bench
@@ -125,12 +182,13 @@ install: all
 	install -m 644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/maskpipe/
 	install -m 644 man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/man5/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' maskpipe.pc.in \
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@CUDA_LIBS@|$(CUDA_PC_LIBS)|' maskpipe.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/maskpipe.pc
 
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(TOOL_SRC:%.c=$(BUILD)/obj/%.d) $(UNIT_SRC:%.c=$(BUILD)/obj/%.d) \
+-include $(LIB_OBJ:.o=.d) $(EMU_OBJ:.o=.d) $(TOOL_SRC:%.c=$(BUILD)/obj/%.d) $(UNIT_SRC:%.c=$(BUILD)/obj/%.d) \
 	$(TESTBIN_SRC:%.c=$(BUILD)/obj/%.d)
 .SECONDARY:

@@ -100,7 +100,28 @@ typedef struct backend {
 	void (*scale)(float *x, float s, size_t n);
 } backend;
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The CPU backend: OpenBLAS for the GEMMs, C loops for the rest. */
 const backend *backend_cpu(void);
+
+/* The CUDA backend (kernels/cuda: cuBLAS and CUDA C kernels) on device 0,
+ * set up on the first call: one stream, one arena of device memory (90% of
+ * what is free, or MASKPIPE_CUDA_MEM_MB), float32 GEMMs (TF32 with
+ * MASKPIPE_CUDA_TF32=1). NULL with a message when the build has no CUDA
+ * or the machine no usable device. */
+const backend *backend_cuda(void);
+
+/* Whether device is a name backend_for_device takes: cpu, cuda, or auto
+ * (CUDA when a device is usable, else the CPU). */
+int backend_device_known(const char *device);
+/* The backend of a --device name; NULL with a message. */
+const backend *backend_for_device(const char *device);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

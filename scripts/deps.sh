@@ -14,8 +14,10 @@ libmsgpack-dev:/usr/include/msgpack.h
 libopenblas-dev:/usr/include/x86_64-linux-gnu/cblas.h
 libcjson-dev:/usr/include/cjson/cJSON.h
 pkg-config:/usr/bin/pkg-config
+g++:/usr/bin/g++
 dataset-fashion-mnist:/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 "
+# (g++ compiles the CUDA backend's emulation build, kernels/cuda/cuda_emu.h)
 # the test scripts inspect outputs with python3, zstd and groff, and the MAE
 # parity test runs the PyTorch reference (python3-torch), which `make
 # bench` also times (and GNU time its memory), as it times OpenCV's

@@ -18,6 +18,7 @@ static const char help[] =
 	"\n"
 	"  -b, --batch N      images per batch (default 64)\n"
 	"  -j, --threads N    threads (default 1)\n"
+	"      --device D     cpu (default), cuda, or auto (cuda if usable)\n"
 	"  -o, --output F     write to F (atomically) instead of stdout\n"
 	"  -q, --quiet        no progress on stderr\n"
 	"  -h, --help         show this help and exit\n"
@@ -46,22 +47,31 @@ static int reconstruct_batch(mae_model *model, const mae_batch *mb, recbatch *re
 	return 0;
 }
 
+enum { OPT_DEVICE = 256 };
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"batch", required_argument, NULL, 'b'},
 		{"threads", required_argument, NULL, 'j'},
+		{"device", required_argument, NULL, OPT_DEVICE},
 		{"output", required_argument, NULL, 'o'},
 		{"quiet", no_argument, NULL, 'q'},
 		CLI_OPTIONS_COMMON,
 	};
 	int batch = 64, threads = 1, quiet = 0, opt;
+	const char *device = "cpu";
 	const char *out_path = NULL;
 	cli_init(argc, argv);
 	while ((opt = getopt_long(argc, argv, "b:j:o:qhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'b': batch = (int)cli_int("--batch", optarg, 1, 1 << 20); break;
 		case 'j': threads = (int)cli_int("--threads", optarg, 1, 256); break;
+		case OPT_DEVICE:
+			if (!backend_device_known(optarg))
+				cli_usage("--device is cpu, cuda or auto, not '%s'", optarg);
+			device = optarg;
+			break;
 		case 'o': out_path = cli_output_arg(optarg); break;
 		case 'q': quiet = 1; break;
 		CLI_CASES_COMMON(help);
@@ -71,7 +81,11 @@ int main(int argc, char **argv)
 		cli_usage("no checkpoint given");
 	const char *ckpt_path = argv[optind++];
 
-	const backend *be = backend_cpu();
+	const backend *be = backend_for_device(device);
+	if (!be) {
+		err_prefix("--device=%s: ", device);
+		cli_fail();
+	}
 	be->set_threads(threads);
 	mae_model model;
 	if (mae_checkpoint_load(ckpt_path, be, NULL, &model, NULL) < 0)

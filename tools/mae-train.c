@@ -37,6 +37,7 @@ static const char help[] =
 	"      --clip X          clip the gradient norm to X (default: no clipping)\n"
 	"  -s, --seed S          initialisation seed (default 0)\n"
 	"  -j, --threads N       threads (default 1)\n"
+	"      --device D        cpu (default), cuda, or auto (cuda if usable)\n"
 	"  -o, --output F        the checkpoint, written atomically\n"
 	"      --save-every N    also write it every N steps\n"
 	"      --resume F        continue the run saved in checkpoint F exactly\n"
@@ -50,7 +51,7 @@ static const char help[] =
 enum {
 	OPT_IMG_SIZE = 256, OPT_IN_CHANS, OPT_PATCH, OPT_DIM, OPT_DEPTH, OPT_HEADS, OPT_DEC_DIM,
 	OPT_DEC_DEPTH, OPT_DEC_HEADS, OPT_NORM_PIX, OPT_BLR, OPT_MIN_LR, OPT_WARMUP, OPT_STEPS,
-	OPT_CLIP, OPT_SAVE_EVERY, OPT_RESUME, OPT_LOG,
+	OPT_CLIP, OPT_SAVE_EVERY, OPT_RESUME, OPT_LOG, OPT_DEVICE,
 };
 
 static double parse_real(const char *opt, const char *arg)
@@ -116,6 +117,7 @@ int main(int argc, char **argv)
 		{"clip", required_argument, NULL, OPT_CLIP},
 		{"seed", required_argument, NULL, 's'},
 		{"threads", required_argument, NULL, 'j'},
+		{"device", required_argument, NULL, OPT_DEVICE},
 		{"output", required_argument, NULL, 'o'},
 		{"save-every", required_argument, NULL, OPT_SAVE_EVERY},
 		{"resume", required_argument, NULL, OPT_RESUME},
@@ -128,6 +130,7 @@ int main(int argc, char **argv)
 	mae_train_opts o = {.batch = 64, .blr = 1.5e-4, .warmup = -1, .total = -1};
 	uint64_t seed = 0;
 	int threads = 1, quiet = 0, cfg_given = 0;
+	const char *device = "cpu";
 	long save_every = 0;
 	const char *out_path = NULL, *resume_path = NULL, *log_path = NULL;
 	int opt;
@@ -158,6 +161,11 @@ int main(int argc, char **argv)
 		case OPT_CLIP: o.clip = parse_real("--clip", optarg); break;
 		case 's': seed = (uint64_t)cli_int("--seed", optarg, 0, INT64_MAX); break;
 		case 'j': threads = (int)cli_int("--threads", optarg, 1, 256); break;
+		case OPT_DEVICE:
+			if (!backend_device_known(optarg))
+				cli_usage("--device is cpu, cuda or auto, not '%s'", optarg);
+			device = optarg;
+			break;
 		case 'o': out_path = cli_output_arg(optarg); break;
 		case OPT_SAVE_EVERY: save_every = (long)cli_int("--save-every", optarg, 1, INT64_MAX); break;
 		case OPT_RESUME: resume_path = optarg; break;
@@ -171,7 +179,11 @@ int main(int argc, char **argv)
 	if (mae_config_check(&cfg) < 0)
 		cli_usage("%s", err_msg());
 
-	const backend *be = backend_cpu();
+	const backend *be = backend_for_device(device);
+	if (!be) {
+		err_prefix("--device=%s: ", device);
+		cli_fail();
+	}
 	be->set_threads(threads);
 	rec_reader *rd = cli_open_input(cli_one_input(argc, argv));
 	const rec *header = rec_reader_header(rd);

@@ -1,0 +1,424 @@
+/* The CUDA backend against the CPU backend: every operation on random
+ * inputs whose sizes are not multiples of the block sizes (within 1e-5
+ * relative), and a whole training step of a tiny config (loss, gradients
+ * and updated weights within 1e-4 relative). By default the backend under
+ * test is the emulation build (the same kernels compiled for the host,
+ * kernels/cuda/cuda_emu.h); with MASKPIPE_PARITY_DEVICE=cuda (`make
+ * test-gpu`) it is the real one, and the test skips, saying so, when there
+ * is no device.
+ *
+ * Relative error is normwise, max |got - want| / max |want| over a tensor:
+ * float32 results that cancel to near zero (GELU of -4, a normalised
+ * value near its bias) carry the rounding of the larger terms they came
+ * from, which element-wise ratios would blow up; the sums of the two
+ * backends run in different orders, so they differ by such rounding. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "backend.h"
+#include "check.h"
+#include "err.h"
+#include "mae_train.h"
+#include "rng.h"
+
+/* the emulation object linked into this test alone (Makefile) */
+const backend *backend_cuda_emu(void);
+
+static const backend *gpu, *cpu;
+static int gpu_is_real;
+
+static void fill(float *x, size_t n, uint64_t stream)
+{
+	rng g;
+	rng_seed(&g, 11, stream);
+	for (size_t i = 0; i < n; i++)
+		x[i] = (float)(2 * rng_uniform(&g) - 1);
+}
+
+static float *host_random(size_t n, uint64_t stream)
+{
+	float *x = malloc((n ? n : 1) * sizeof(float));
+	fill(x, n, stream);
+	return x;
+}
+
+/* a copy of host in the backend under test */
+static void *on_gpu(const void *host, size_t n_bytes)
+{
+	void *d = gpu->alloc(n_bytes);
+	if (!d) {
+		fprintf(stderr, "alloc: %s\n", err_msg());
+		exit(1);
+	}
+	gpu->upload(d, host, n_bytes);
+	return d;
+}
+
+static float *from_gpu(const float *d, size_t n)
+{
+	float *h = malloc((n ? n : 1) * sizeof(float));
+	gpu->download(h, d, n * sizeof(float));
+	return h;
+}
+
+static double max_rel_error(const float *got, const float *want, size_t n)
+{
+	double scale = 0, worst = 0;
+	for (size_t i = 0; i < n; i++) {
+		double e = fabs((double)got[i] - want[i]);
+		scale = fmax(scale, fabs(want[i]));
+		worst = e <= worst ? worst : isnan(e) ? INFINITY : e;
+	}
+	return worst == 0 ? 0 : worst / scale;
+}
+
+/* compares got (backend memory of the backend under test) with want (host,
+ * from the CPU backend), prints the figure, frees got */
+static void agree(const char *what, float *got, const float *want, size_t n, double tol)
+{
+	float *host = from_gpu(got, n);
+	double e = max_rel_error(host, want, n);
+	printf("%-28s max relative error %.3g\n", what, e);
+	if (!(e <= tol)) {
+		fprintf(stderr, "%s: max relative error %g > %g\n", what, e, tol);
+		CHECK(0);
+	}
+	free(host);
+	gpu->free(got);
+}
+
+#define KERNEL_TOL 1e-5
+
+static void gemms_in_every_transposition(void)
+{
+	enum { M = 37, N = 29, K = 45, LD = 50 };
+	float *a = host_random(LD * LD, 1), *b = host_random(LD * LD, 2);
+	float *c0 = host_random(LD * LD, 3), *want = malloc(LD * LD * sizeof(float));
+	float *da = on_gpu(a, LD * LD * 4), *db = on_gpu(b, LD * LD * 4);
+	for (int t = 0; t < 4; t++) {
+		int ta = t & 1, tb = t >> 1;
+		memcpy(want, c0, LD * LD * 4);
+		cpu->gemm(ta, tb, M, N, K, 0.5f, a, LD, b, LD, 1.5f, want, LD);
+		float *dc = on_gpu(c0, LD * LD * 4);
+		gpu->gemm(ta, tb, M, N, K, 0.5f, da, LD, db, LD, 1.5f, dc, LD);
+		char what[32];
+		snprintf(what, sizeof what, "gemm %c%c", ta ? 'T' : 'N', tb ? 'T' : 'N');
+		agree(what, dc, want, LD * LD, KERNEL_TOL);
+	}
+	/* three heads side by side in a row, as attention reads q, k and v */
+	enum { HD = 7, H = 3 };
+	float *want_s = calloc(H * M * M, sizeof(float));
+	cpu->gemm_strided(0, 1, M, M, HD, 0.25f, a, LD, HD, b, LD, HD, 0.0f, want_s, M, M * M, H);
+	float *ds = gpu->alloc(H * M * M * sizeof(float));
+	gpu->gemm_strided(0, 1, M, M, HD, 0.25f, da, LD, HD, db, LD, HD, 0.0f, ds, M, M * M, H);
+	agree("gemm_strided", ds, want_s, H * M * M, KERNEL_TOL);
+	gpu->free(da);
+	gpu->free(db);
+	free(a), free(b), free(c0), free(want), free(want_s);
+}
+
+static void rows_bias_scale_and_sums(void)
+{
+	enum { ROWS = 45, COLS = 131, N = ROWS * COLS };
+	float *src = host_random(N, 4), *dst0 = host_random(N, 5), *row = host_random(COLS, 6);
+	int32_t to[ROWS], from[ROWS], repeat[ROWS];
+	for (int i = 0; i < ROWS; i++) {
+		to[i] = (i * 7) % ROWS;
+		from[i] = ROWS - 1 - i;
+		repeat[i] = i % 3;
+	}
+	float *dsrc = on_gpu(src, N * 4), *drow = on_gpu(row, COLS * 4);
+	int32_t *dto = on_gpu(to, sizeof to), *dfrom = on_gpu(from, sizeof from);
+	int32_t *drepeat = on_gpu(repeat, sizeof repeat);
+	float *want = malloc(N * 4);
+	for (int accumulate = 0; accumulate < 2; accumulate++) {
+		const int32_t *idx = accumulate ? repeat : to, *didx = accumulate ? drepeat : dto;
+		memcpy(want, dst0, N * 4);
+		cpu->copy_rows(want, idx, src, from, ROWS, COLS, accumulate);
+		float *d = on_gpu(dst0, N * 4);
+		gpu->copy_rows(d, didx, dsrc, dfrom, ROWS, COLS, accumulate);
+		agree(accumulate ? "copy_rows accumulate" : "copy_rows", d, want, N, KERNEL_TOL);
+	}
+	for (int with_base = 0; with_base < 2; with_base++) {
+		cpu->set_rows(want, with_base ? src : NULL, row, ROWS, COLS);
+		float *d = gpu->alloc(N * 4);
+		gpu->set_rows(d, with_base ? dsrc : NULL, drow, ROWS, COLS);
+		agree(with_base ? "set_rows base" : "set_rows", d, want, N, KERNEL_TOL);
+	}
+	memcpy(want, row, COLS * 4);
+	cpu->bias_backward(want, src, ROWS, COLS);
+	float *d = on_gpu(row, COLS * 4);
+	gpu->bias_backward(d, dsrc, ROWS, COLS);
+	agree("bias_backward", d, want, COLS, KERNEL_TOL);
+
+	memcpy(want, src, N * 4);
+	cpu->scale(want, -0.75f, N);
+	d = on_gpu(src, N * 4);
+	gpu->scale(d, -0.75f, N);
+	agree("scale", d, want, N, KERNEL_TOL);
+
+	/* more than the first pass's grid covers in one sweep */
+	enum { BIG = 100003 };
+	float *x = host_random(BIG, 7), *dx = on_gpu(x, BIG * 4);
+	double got = gpu->sum_squares(dx, BIG), sum = cpu->sum_squares(x, BIG);
+	printf("%-28s relative error %.3g\n", "sum_squares", fabs(got - sum) / sum);
+	CHECK(fabs(got - sum) <= 1e-12 * sum);
+	gpu->free(dx);
+	free(x);
+	gpu->free(dsrc), gpu->free(drow), gpu->free(dto), gpu->free(dfrom), gpu->free(drepeat);
+	free(src), free(dst0), free(row), free(want);
+}
+
+/* row widths below, between and above the row kernels' 64 threads */
+static const int widths[] = {7, 65, 300};
+
+static void layernorm_forward_and_backward(void)
+{
+	enum { ROWS = 13, MAX = 13 * 300 };
+	for (int wi = 0; wi < 3; wi++) {
+		int cols = widths[wi], n = ROWS * cols;
+		float *x = host_random(MAX, 8), *w = host_random(300, 9), *b = host_random(300, 10);
+		float *dy = host_random(MAX, 11), *dx0 = host_random(MAX, 12);
+		float *y = malloc(MAX * 4), *mean = malloc(ROWS * 4), *rstd = malloc(ROWS * 4);
+		float *dx = malloc(MAX * 4), *dw = malloc(300 * 4), *db = malloc(300 * 4);
+		cpu->layernorm_forward(y, mean, rstd, x, w, b, ROWS, cols, 1e-6f);
+		memcpy(dx, dx0, n * 4);
+		memcpy(dw, w, cols * 4);
+		memcpy(db, b, cols * 4);
+		cpu->layernorm_backward(dx, dw, db, dy, x, w, mean, rstd, ROWS, cols);
+
+		float *gx = on_gpu(x, n * 4), *gw = on_gpu(w, cols * 4), *gb = on_gpu(b, cols * 4);
+		float *gy = gpu->alloc(n * 4), *gmean = gpu->alloc(ROWS * 4);
+		float *grstd = gpu->alloc(ROWS * 4), *gdy = on_gpu(dy, n * 4);
+		float *gdx = on_gpu(dx0, n * 4), *gdw = on_gpu(w, cols * 4), *gdb = on_gpu(b, cols * 4);
+		gpu->layernorm_forward(gy, gmean, grstd, gx, gw, gb, ROWS, cols, 1e-6f);
+		gpu->layernorm_backward(gdx, gdw, gdb, gdy, gx, gw, gmean, grstd, ROWS, cols);
+		agree("layernorm_forward", gy, y, n, KERNEL_TOL);
+		agree("layernorm_forward mean", gmean, mean, ROWS, KERNEL_TOL);
+		agree("layernorm_forward rstd", grstd, rstd, ROWS, KERNEL_TOL);
+		agree("layernorm_backward dinp", gdx, dx, n, KERNEL_TOL);
+		agree("layernorm_backward dw", gdw, dw, cols, KERNEL_TOL);
+		agree("layernorm_backward db", gdb, db, cols, KERNEL_TOL);
+		gpu->free(gx), gpu->free(gw), gpu->free(gb), gpu->free(gdy);
+		free(x), free(w), free(b), free(dy), free(dx0), free(y), free(mean), free(rstd);
+		free(dx), free(dw), free(db);
+	}
+}
+
+static void gelu_forward_and_backward(void)
+{
+	enum { N = 1000 };
+	float *x = host_random(N, 13), *dy = host_random(N, 14);
+	for (int i = 0; i < N; i++)
+		x[i] *= 4;
+	float *y = malloc(N * 4), *dx = malloc(N * 4);
+	cpu->gelu_forward(y, x, N);
+	cpu->gelu_backward(dx, x, dy, N);
+	float *gx = on_gpu(x, N * 4), *gdy = on_gpu(dy, N * 4);
+	float *gy = gpu->alloc(N * 4), *gdx = gpu->alloc(N * 4);
+	gpu->gelu_forward(gy, gx, N);
+	gpu->gelu_backward(gdx, gx, gdy, N);
+	agree("gelu_forward", gy, y, N, KERNEL_TOL);
+	agree("gelu_backward", gdx, dx, N, KERNEL_TOL);
+	gpu->free(gx), gpu->free(gdy);
+	free(x), free(dy), free(y), free(dx);
+}
+
+/* packed sequences of 5, 17, 1 and 70 tokens (rows wider than a block),
+ * width 16, 2 heads */
+static void attention_forward_and_backward(void)
+{
+	enum { S = 4, T = 93, C = 16, H = 2 };
+	const int offsets[S + 1] = {0, 5, 22, 23, 93};
+	size_t att_offsets[S + 1] = {0};
+	for (int s = 0; s < S; s++) {
+		size_t len = (size_t)(offsets[s + 1] - offsets[s]);
+		att_offsets[s + 1] = att_offsets[s] + H * len * len;
+	}
+	size_t n_att = att_offsets[S];
+	float *qkv = host_random(T * 3 * C, 15), *dy = host_random(T * C, 16);
+	float *out = malloc(T * C * 4), *att = malloc(n_att * 4);
+	float *dqkv = malloc(T * 3 * C * 4), *datt = malloc(n_att * 4);
+	cpu->attention_forward(out, att, qkv, offsets, att_offsets, S, C, H);
+	cpu->attention_backward(dqkv, datt, dy, att, qkv, offsets, att_offsets, S, C, H);
+	float *gqkv = on_gpu(qkv, T * 3 * C * 4), *gdy = on_gpu(dy, T * C * 4);
+	float *gout = gpu->alloc(T * C * 4), *gatt = gpu->alloc(n_att * 4);
+	float *gdqkv = gpu->alloc(T * 3 * C * 4), *gdatt = gpu->alloc(n_att * 4);
+	gpu->attention_forward(gout, gatt, gqkv, offsets, att_offsets, S, C, H);
+	gpu->attention_backward(gdqkv, gdatt, gdy, gatt, gqkv, offsets, att_offsets, S, C, H);
+	agree("attention_forward", gout, out, T * C, KERNEL_TOL);
+	agree("attention_forward att", gatt, att, n_att, KERNEL_TOL);
+	agree("attention_backward", gdqkv, dqkv, T * 3 * C, KERNEL_TOL);
+	gpu->free(gqkv), gpu->free(gdy), gpu->free(gdatt);
+	free(qkv), free(dy), free(out), free(att), free(dqkv), free(datt);
+}
+
+static void loss_rows(void)
+{
+	enum { ROWS = 11, MAX = 11 * 300 };
+	for (int wi = 0; wi < 3; wi++) {
+		int cols = widths[wi], n = ROWS * cols;
+		float *t = host_random(MAX, 17), *p = host_random(MAX, 18);
+		float *gt = on_gpu(t, n * 4), *gp = on_gpu(p, n * 4);
+		float *loss = malloc(ROWS * 4), *dp = malloc(MAX * 4);
+		cpu->normalize_rows(t, ROWS, cols, 1e-6f);
+		cpu->mse_rows(loss, dp, p, t, 0.3f, ROWS, cols);
+		float *gloss = gpu->alloc(ROWS * 4), *gdp = gpu->alloc(n * 4);
+		gpu->normalize_rows(gt, ROWS, cols, 1e-6f);
+		gpu->mse_rows(gloss, gdp, gp, gt, 0.3f, ROWS, cols);
+		agree("normalize_rows", gt, t, n, KERNEL_TOL);
+		agree("mse_rows loss", gloss, loss, ROWS, KERNEL_TOL);
+		agree("mse_rows dpred", gdp, dp, n, KERNEL_TOL);
+		gpu->free(gp);
+		free(t), free(p), free(loss), free(dp);
+	}
+}
+
+static void adamw_steps(void)
+{
+	enum { N = 1001 };
+	float *p = host_random(N, 19), *m = calloc(N, 4), *v = calloc(N, 4);
+	float *gp = on_gpu(p, N * 4), *gm = gpu->alloc(N * 4), *gv = gpu->alloc(N * 4);
+	for (long step = 1; step <= 3; step++) {
+		float *g = host_random(N, 20 + step), *gg = on_gpu(g, N * 4);
+		cpu->adamw(p, g, m, v, N, 1e-2f, 0.9f, 0.95f, 1e-8f, 0.05f, step);
+		gpu->adamw(gp, gg, gm, gv, N, 1e-2f, 0.9f, 0.95f, 1e-8f, 0.05f, step);
+		gpu->free(gg);
+		free(g);
+	}
+	agree("adamw param", gp, p, N, KERNEL_TOL);
+	agree("adamw m", gm, m, N, KERNEL_TOL);
+	agree("adamw v", gv, v, N, KERNEL_TOL);
+	free(p), free(m), free(v);
+}
+
+/* memory comes zeroed, and freed memory is reused (one arena) */
+static void memory_zero_copy_and_reuse(void)
+{
+	enum { N = 777 };
+	float *x = host_random(N, 30), *zeros = calloc(N, 4);
+	float *a = gpu->alloc(N * 4), *b = gpu->alloc(N * 4);
+	agree("alloc zeroes", a, zeros, N, 0);
+	a = gpu->alloc(N * 4);
+	gpu->upload(a, x, N * 4);
+	gpu->copy(b, a, N * 4);
+	agree("copy", b, x, N, 0);
+	gpu->zero(a, N * 4);
+	agree("zero", a, zeros, N, 0);
+	float *again = gpu->alloc(N * 4);
+	CHECK(again == a);
+	gpu->free(again);
+	free(x), free(zeros);
+}
+
+/* the tiny config of test_mae.c, three images with ragged masks, one
+ * image hiding every patch */
+static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 0};
+enum { N_IMG = 3, PX = 8 * 8 * 2 };
+/* steps of lr = 0.006, large against the tiny model's weights */
+#define BLR 0.5
+
+static void train_step(const backend *be, const mae_config *cfg, uint8_t px[][PX],
+		       const uint8_t (*mk)[2], double *loss, float *grads, float *params)
+{
+	mae_trainer t;
+	memset(&t, 0, sizeof t);
+	mae_train_opts o = {.batch = N_IMG, .blr = BLR, .warmup = 0, .total = 10, .clip = 1.0};
+	mae_trainer_init(&t, &o);
+	CHECK_EQ(mae_model_init(&t.model, cfg, be), 0);
+	CHECK_EQ(mae_model_init_weights(&t.model, 5), 0);
+	CHECK_EQ(adamw_init(&t.opt, &t.model), 0);
+	const uint8_t *pxs[N_IMG], *mks[N_IMG];
+	for (int i = 0; i < N_IMG; i++)
+		pxs[i] = px[i], mks[i] = mk[i];
+	mae_step_info info;
+	CHECK_EQ(mae_trainer_step(&t, pxs, mks, N_IMG, &info), 0);
+	*loss = info.loss;
+	size_t n = t.model.layout.n_floats;
+	be->download(grads, t.model.grad_mem, n * sizeof(float));
+	be->download(params, t.model.param_mem, n * sizeof(float));
+	mae_trainer_free(&t);
+}
+
+static void training_step_matches_cpu(int norm_pix)
+{
+	static uint8_t px[N_IMG][PX];
+	static const uint8_t mk[N_IMG][2] = {{0xff, 0x0f}, {0x25, 0x06}, {0xff, 0xff}};
+	rng g;
+	rng_seed(&g, 3, 0);
+	for (int i = 0; i < N_IMG; i++)
+		for (int k = 0; k < PX; k++)
+			px[i][k] = (uint8_t)rng_below(&g, 256);
+	mae_config cfg = tiny;
+	cfg.norm_pix_loss = norm_pix;
+	mae_layout l;
+	CHECK_EQ(mae_layout_make(&l, &cfg), 0);
+	size_t n = l.n_floats;
+	float *grads[2] = {malloc(n * 4), malloc(n * 4)}, *params[2] = {malloc(n * 4), malloc(n * 4)};
+	double loss[2];
+	train_step(cpu, &cfg, px, mk, &loss[0], grads[0], params[0]);
+	train_step(gpu, &cfg, px, mk, &loss[1], grads[1], params[1]);
+	double loss_err = fabs(loss[1] - loss[0]) / fabs(loss[0]);
+	/* tensor by tensor. The key bias's gradient is zero in exact
+	 * arithmetic (softmax ignores a shift of a row of scores, and q b_k^T
+	 * is one), so on both backends it is rounding noise of ~1e-11, which
+	 * AdamW's first step, m / (sqrt(v) + 1e-8), turns into steps of up to
+	 * up to lr in either direction (more or less of it with every build):
+	 * those weights are left out */
+	double grad_err = 0, param_err = 0;
+	for (int i = 0; i < l.n_tensors; i++) {
+		const mae_tensor *t = &l.tensors[i];
+		size_t len = strlen(t->name);
+		if (len > 13 && strcmp(t->name + len - 13, "attn.qkv.bias") == 0) {
+			size_t k0 = t->offset + t->size / 3, k1 = t->offset + 2 * t->size / 3;
+			for (size_t k = k0; k < k1; k++)
+				params[0][k] = params[1][k] = 0;
+		}
+		grad_err = fmax(grad_err, max_rel_error(grads[1] + t->offset, grads[0] + t->offset,
+							t->size));
+		param_err = fmax(param_err, max_rel_error(params[1] + t->offset,
+							  params[0] + t->offset, t->size));
+	}
+	mae_layout_free(&l);
+	printf("training step%s: loss %.3g, gradients %.3g, weights %.3g (max relative errors)\n",
+	       norm_pix ? " (norm_pix_loss)" : "", loss_err, grad_err, param_err);
+	CHECK(loss_err <= 1e-4);
+	CHECK(grad_err <= 1e-4);
+	CHECK(param_err <= 1e-4);
+	free(grads[0]), free(grads[1]), free(params[0]), free(params[1]);
+}
+
+static void training_step_matches_cpu_pixels(void)
+{
+	training_step_matches_cpu(0);
+}
+
+static void training_step_matches_cpu_norm_pix(void)
+{
+	training_step_matches_cpu(1);
+}
+
+int main(void)
+{
+	const char *device = getenv("MASKPIPE_PARITY_DEVICE");
+	gpu_is_real = device && strcmp(device, "cuda") == 0;
+	gpu = gpu_is_real ? backend_cuda() : backend_cuda_emu();
+	if (!gpu) {
+		printf("SKIP test_cuda_parity: %s\n", err_msg());
+		return 0;
+	}
+	printf("backend under test: %s\n", gpu->name);
+	cpu = backend_cpu();
+	cpu->set_threads(1);
+	RUN(gemms_in_every_transposition);
+	RUN(rows_bias_scale_and_sums);
+	RUN(layernorm_forward_and_backward);
+	RUN(gelu_forward_and_backward);
+	RUN(attention_forward_and_backward);
+	RUN(loss_rows);
+	RUN(adamw_steps);
+	RUN(memory_zero_copy_and_reuse);
+	RUN(training_step_matches_cpu_pixels);
+	RUN(training_step_matches_cpu_norm_pix);
+	return check_exit();
+}
