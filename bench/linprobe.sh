@@ -4,7 +4,7 @@
 # Timed beside the reference (bench/linprobe_torch.py: PyTorch's L-BFGS on
 # the same standardised pixels, one fit of 100 iterations at the weight
 # decay linprobe chose) in the same run, on the same threads. linprobe's
-# time includes reading the streams and its four-value weight-decay sweep.
+# time includes reading the streams and its five-value weight-decay sweep.
 # Usage: bench/linprobe.sh [BUILD_DIR]
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -37,10 +37,10 @@ static const char help[] =
 	"                        start with it)\n"
 	"      --pixels          the images' pixels (scaled to [0, 1]) as features\n"
 	"      --wd LIST         weight decay candidates, comma-separated\n"
-	"                        (default 1e-2,1e-3,1e-4,1e-5); one: no sweep\n"
+	"                        (default 1e-2,1e-3,1e-4,1e-5,1e-6); one: no sweep\n"
 	"      --val FRACTION    share of TRAIN held out to choose wd (default 0.1)\n"
 	"      --max-iter N      L-BFGS iterations of the final fit (default 100;\n"
-	"                        half that for each candidate of the sweep)\n"
+	"                        2/5 of that for each candidate of the sweep)\n"
 	"      --knn K           k-NN instead: cosine similarity, votes weighted by\n"
 	"                        exp(similarity / T)\n"
 	"      --temperature T   the k-NN's T (default 0.07)\n"
@@ -183,7 +183,7 @@ int main(int argc, char **argv)
 		CLI_OPTIONS_COMMON,
 	};
 	options o = {.max_iter = 100, .threads = 1, .temperature = KNN_TEMPERATURE, .val = 0.1};
-	parse_wd("1e-2,1e-3,1e-4,1e-5", &o.probe);
+	parse_wd("1e-2,1e-3,1e-4,1e-5,1e-6", &o.probe);
 	int opt;
 	cli_init(argc, argv);
 	while ((opt = getopt_long(argc, argv, "t:s:j:o:qhV", longopts, NULL)) != -1) {

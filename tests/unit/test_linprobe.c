@@ -249,6 +249,28 @@ static void fits_are_deterministic(void)
 	linprobe_free(&p[1]);
 }
 
+/* Features that sum to a constant (as LayerNorm outputs do) leave a zero
+ * eigenvalue; without weight decay the fit must still be finite. */
+static void zero_wd_on_rank_deficient_features(void)
+{
+	const int64_t labels[3] = {0, 1, 2};
+	probe_set train, test;
+	probe_set_init(&train);
+	probe_set_init(&test);
+	make_blobs(&train, 300, 4, 3, labels, 3, 1);
+	make_blobs(&test, 300, 4, 3, labels, 3, 2);
+	probe_set *sets[2] = {&train, &test};
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < sets[k]->n; i++)
+			sets[k]->x[i * 4 + 3] = -sets[k]->x[i * 4] - sets[k]->x[i * 4 + 1] -
+						sets[k]->x[i * 4 + 2];
+	linprobe_opts o = {{0}, 1, 0.2, 1, 100};
+	double top1 = probe_top1(&train, &test, &o, NULL, NULL);
+	CHECK(top1 > 0.9);
+	probe_set_free(&train);
+	probe_set_free(&test);
+}
+
 /* Which examples are held out depends on their keys, not their order. */
 static void hold_out_depends_on_ids_only(void)
 {
@@ -401,6 +423,7 @@ int main(void)
 	RUN(known_bayes_error_is_reached);
 	RUN(labels_need_not_be_contiguous);
 	RUN(fits_are_deterministic);
+	RUN(zero_wd_on_rank_deficient_features);
 	RUN(hold_out_depends_on_ids_only);
 	RUN(records_give_examples_or_clear_errors);
 	RUN(pixels_are_features);
