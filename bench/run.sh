@@ -82,3 +82,7 @@ MASKPIPE_PLAIN=0 "$root/bench/ssearch.sh" "$build"
 
 # the MAE training and embedding figures (issue 5)
 "$root/bench/mae.sh" "$build"
+
+# the linear probe figure (issue 6)
+echo
+"$root/bench/linprobe.sh" "$build"

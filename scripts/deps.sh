@@ -22,10 +22,11 @@ dataset-fashion-mnist:/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.
 # parity test runs the PyTorch reference (python3-torch), which `make
 # bench` also times (and GNU time its memory), as it times OpenCV's
 # Selective Search on scikit-image's sample photos; the fuzzing toolchain is
-# wanted by `make fuzz` only
+# wanted by `make fuzz` only, gnuplot by the experiments in pipelines/
 case "${1:-}" in
 --test) PKGS="$PKGS python3:/usr/bin/python3 zstd:/usr/bin/zstd groff-base:/usr/bin/groff procps:/usr/bin/pkill python3-torch:/usr/lib/python3/dist-packages/torch/__init__.py" ;;
 --bench) PKGS="$PKGS python3-torch:/usr/lib/python3/dist-packages/torch/__init__.py time:/usr/bin/time zstd:/usr/bin/zstd python3-opencv:/usr/lib/python3/dist-packages/cv2.cpython-311-x86_64-linux-gnu.so python3-skimage:/usr/lib/python3/dist-packages/skimage/__init__.py" ;;
+--experiments) PKGS="$PKGS gnuplot-nox:/usr/bin/gnuplot" ;;
 --fuzz) PKGS="$PKGS clang:/usr/bin/clang libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a" ;;
 esac
 

@@ -1,0 +1,205 @@
+# Sourced by the experiment scripts (pipelines/exp_*.sh): options, the
+# cached data (decoded streams, boxes computed once), one pretraining +
+# embedding + probe run per (variant, seed), cached, and the Markdown table
+# (mean ± std over seeds) and gnuplot plots of the results.
+#
+# An experiment script sets `name` and `about`, sources this file, calls
+# exp_setup "$@", then `variant LABEL MASK-GEN-ARGS...` for each variant,
+# then exp_report.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${BIN:-$root/build/bin}
+PATH="$BIN:$PATH"
+data=/usr/share/datasets/fashion-mnist
+
+exp_usage() {
+	cat <<USAGE
+Usage: pipelines/exp_$name.sh [OPTION]...
+$about
+
+  --dir DIR      cache and results (default build/exp)
+  --train N      first N Fashion-MNIST training images (default 10000)
+  --test N       first N test images (default 10000)
+  --epochs N     pretraining epochs (default $epochs)
+  --seeds LIST   seeds, comma-separated (default 1,2,3)
+  --ratio R      the masking ratio compared (default $ratio)
+  --threads N    threads (default 2)
+  -h, --help     show this help and exit
+The papers' settings need their data sets (CIFAR-10, STL-10, Tiny ImageNet),
+which cannot be downloaded here: point img-decode at them in exp_setup.
+USAGE
+}
+exp_bad_usage() {
+	echo "exp_$name.sh: $* (see exp_$name.sh --help)" >&2
+	exit 2
+}
+exp_count() {
+	case $2 in '' | *[!0-9]*) exp_bad_usage "$1 takes a positive whole number, not '$2'" ;; esac
+	[ "$2" -gt 0 ] || exp_bad_usage "$1 takes a positive whole number, not '$2'"
+}
+
+# parses the options, makes the data streams and boxes (cached)
+exp_setup() {
+	out=$root/build/exp
+	n_train=10000
+	n_test=10000
+	seeds="1 2 3"
+	threads=2
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-h | --help) exp_usage; exit 0 ;;
+		--dir | --train | --test | --epochs | --seeds | --ratio | --threads)
+			[ $# -ge 2 ] || exp_bad_usage "$1 needs a value"
+			case $1 in
+			--dir) out=$2 ;;
+			--train) exp_count "$1" "$2"; n_train=$2 ;;
+			--test) exp_count "$1" "$2"; n_test=$2 ;;
+			--epochs) exp_count "$1" "$2"; epochs=$2 ;;
+			--seeds) seeds=$(echo "$2" | tr ',' ' ')
+				for s in $seeds; do exp_count "$1" "$s"; done ;;
+			--ratio) ratio=$2 ;;
+			--threads) exp_count "$1" "$2"; threads=$2 ;;
+			esac
+			shift 2 ;;
+		*) exp_bad_usage "unknown argument '$1'" ;;
+		esac
+	done
+	"$root/scripts/deps.sh" --experiments
+	export MASKPIPE_ZSTD_LEVEL=1
+	mkdir -p "$out/data"
+	train=$out/data/train-$n_train.rec
+	test=$out/data/test-$n_test.rec
+	boxes=$out/data/boxes-$n_train.rec
+	[ -s "$train" ] || img-decode -q --limit "$n_train" "$data/train-images-idx3-ubyte.gz" -o "$train"
+	[ -s "$test" ] || img-decode -q --limit "$n_test" "$data/t10k-images-idx3-ubyte.gz" -o "$test"
+	if [ ! -s "$boxes" ]; then
+		echo "boxes of $n_train images (once, reused by every experiment)"
+		ssearch-boxes --threads "$threads" "$train" | rec-cut -k id,boxes -o "$boxes"
+	fi
+	runs=$out/$name-n$n_train-e$epochs
+	mkdir -p "$runs"
+	: >"$runs/variants"
+	batch=$((n_train < 256 ? n_train : 256))
+}
+
+# variant LABEL MASK-GEN-ARGS...: pretrains, embeds and probes once per
+# seed (each stage cached), the masks drawn by mask-gen with these args
+variant() {
+	label=$1; shift
+	slug=$(echo "$label" | tr -c 'A-Za-z0-9.\n' '_')
+	printf '%s\t%s\n' "$slug" "$label" >>"$runs/variants"
+	for seed in $seeds; do
+		d=$runs/$slug/seed$seed
+		mkdir -p "$d"
+		if [ ! -s "$d/model.safetensors" ]; then
+			echo "$label, seed $seed: pretraining $epochs epochs"
+			rec-join "$boxes" "$train" | rec-repeat -n "$epochs" --seed "$seed" |
+				patchify -p 4 --seed "$seed" | mask-gen --seed "$seed" "$@" |
+				mae-train --config fmnist -b "$batch" --blr 6e-4 -s "$seed" -j "$threads" \
+					--log "$d/train.log" -o "$d/model.safetensors"
+		fi
+		for split in train test; do
+			src=$train
+			[ "$split" = train ] || src=$test
+			[ -s "$d/$split.emb" ] || mae-embed -q -j "$threads" -b 256 "$d/model.safetensors" \
+				"$src" -o "$d/$split.emb"
+		done
+		[ -s "$d/linear.json" ] || linprobe -q -j "$threads" -s "$seed" -t "$d/train.emb" \
+			"$d/test.emb" -o "$d/linear.json"
+		[ -s "$d/knn.json" ] || linprobe -q -j "$threads" --knn 20 -t "$d/train.emb" \
+			"$d/test.emb" -o "$d/knn.json"
+	done
+}
+
+# mask_diversity LABEL MASK-GEN-ARGS...: mask-stats of 1000 images' masks
+# over 2 epochs: mean ratio, position entropy, diversity across epochs
+mask_diversity() {
+	label=$1; shift
+	rec-head -n 1000 "$train" | rec-join "$boxes" | rec-repeat -n 2 --seed 1 | patchify -p 4 |
+		mask-gen --seed 1 "$@" -o "$runs/masks.rec"
+	mask-stats "$runs/masks.rec" >"$runs/masks.txt"
+	[ -s "$runs/mask-stats.tsv" ] || printf 'variant\t%s\n' "$(head -n 1 "$runs/masks.txt")" \
+		>"$runs/mask-stats.tsv"
+	printf '%s\t%s\n' "$label" "$(tail -n 1 "$runs/masks.txt")" >>"$runs/mask-stats.tsv"
+	rm -f "$runs/masks.rec" "$runs/masks.txt"
+}
+
+# mean ± std (sample) of the numbers on stdin, as percentages when pct
+mean_std() {
+	awk -v pct="$1" '{ x[NR] = $1; s += $1 } END {
+		if (NR == 0) { print "-"; exit }
+		m = s / NR; v = 0
+		for (i = 1; i <= NR; i++) v += (x[i] - m) ^ 2
+		sd = NR > 1 ? sqrt(v / (NR - 1)) : 0
+		k = pct ? 100 : 1
+		printf pct ? "%.2f ± %.2f" : "%.4f ± %.4f", k * m, k * sd }'
+}
+json_num() { sed -n "s/.*\"$2\":\([0-9.e-]*\).*/\1/p" "$1"; }
+
+# the Markdown table, the data of the plots, and the plots
+exp_report() {
+	md=$runs/results.md
+	{
+		echo "### $about"
+		echo
+		echo "Fashion-MNIST, $n_train training / $n_test test images, fmnist config, $epochs epochs," \
+			"batch $batch, blr 6e-4; seeds: $seeds."
+		echo
+		echo "| variant | linear probe top-1 (%) | 20-NN top-1 (%) | final loss |"
+		echo "|---|---|---|---|"
+	} >"$md"
+	: >"$runs/bars.dat"
+	i=0
+	while IFS="$(printf '\t')" read -r slug label; do
+		lin=$(for s in $seeds; do json_num "$runs/$slug/seed$s/linear.json" top1; done | mean_std 1)
+		knn=$(for s in $seeds; do json_num "$runs/$slug/seed$s/knn.json" top1; done | mean_std 1)
+		loss=$(for s in $seeds; do tail -n 1 "$runs/$slug/seed$s/train.log" | cut -f 2; done |
+			mean_std 0)
+		echo "| $label | $lin | $knn | $loss |" >>"$md"
+		echo "$i \"$label\" $(echo "$lin" | sed 's/ ± / /') $(echo "$knn" | sed 's/ ± / /')" \
+			>>"$runs/bars.dat"
+		i=$((i + 1))
+	done <"$runs/variants"
+	if [ -s "$runs/mask-stats.tsv" ]; then
+		{
+			echo
+			echo "mask-stats of each variant's masks (the first 1,000 training images or" \
+				"fewer, 2 epochs; diversity: mean fraction of patches whose state differs" \
+				"between an image's two masks):"
+			echo
+			echo '```'
+			cat "$runs/mask-stats.tsv"
+			echo '```'
+		} >>"$md"
+	fi
+	first=$(echo "$seeds" | cut -d ' ' -f 1)
+	plots="$runs/loss.png $runs/accuracy.png"
+	{
+		echo "set terminal pngcairo size 900,500 noenhanced"
+		echo "set output '$runs/loss.png'"
+		echo "set title 'pretraining loss (seed $first)'; set xlabel 'step'; set ylabel 'loss'"
+		printf 'plot '
+		sep=""
+		while IFS="$(printf '\t')" read -r slug label; do
+			printf "%s'%s' using 1:2 every ::1 with lines title '%s'" "$sep" \
+				"$runs/$slug/seed$first/train.log" "$label"
+			sep=", "
+		done <"$runs/variants"
+		echo
+		echo "set output '$runs/accuracy.png'"
+		echo "set title 'top-1 (%), mean and std over seeds'; unset xlabel; set ylabel '%'"
+		echo "set style data histograms; set style histogram errorbars gap 2 lw 1"
+		echo "set style fill solid 0.6; set xtics rotate by -30"
+		echo "plot '$runs/bars.dat' using 3:4:xtic(2) title 'linear probe'," \
+			"'' using 5:6 title '20-NN'"
+	} >"$runs/plots.gp"
+	if gnuplot "$runs/plots.gp" 2>"$runs/gnuplot.err"; then
+		echo >>"$md"
+		echo "Plots: $plots" >>"$md"
+	else
+		# pngcairo is in gnuplot-qt/x11; gnuplot-nox has the png terminal
+		sed -i 's/pngcairo size 900,500 noenhanced/png size 900,500 noenhanced/' "$runs/plots.gp"
+		gnuplot "$runs/plots.gp" && { echo >>"$md"; echo "Plots: $plots" >>"$md"; }
+	fi
+	cat "$md"
+}
