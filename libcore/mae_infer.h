@@ -14,10 +14,13 @@
 #include "recio.h"
 
 /* One batch of mae_infer_run: records recs->recs[0..recs->n), their
- * pixels and masks (NULL entries when masks are not used), and mb built
- * from them. Sets the records' new fields: 0, or -1 with a message. */
+ * pixels and masks (NULL entries when masks are not used), mb built from
+ * them, and room for the model's output: per image, its embedding (dim
+ * floats) or, masked, every patch predicted (patches x patch_dim). Sets
+ * the records' new fields: 0, or -1 with a message. */
 typedef int (*mae_infer_fn)(mae_model *model, const mae_batch *mb, recbatch *recs,
-			    const uint8_t *const *pixels, const uint8_t *const *masks, void *ctx);
+			    const uint8_t *const *pixels, const uint8_t *const *masks, float *out,
+			    void *ctx);
 
 /* Runs `apply` on every batch of up to batch_size records of rd and writes
  * the records to w. masked 0: whole images, every patch visible (the
@@ -27,5 +30,17 @@ typedef int (*mae_infer_fn)(mae_model *model, const mae_batch *mb, recbatch *rec
  * tells a closed pipe from other failures). */
 int mae_infer_run(mae_model *model, rec_reader *rd, rec_writer *w, int batch_size, int masked,
 		  mae_infer_fn apply, void *ctx, progress *prog);
+
+/* What an inference tool does once its options are read. */
+typedef struct mae_infer_args {
+	const char *ckpt_path, *in_path, *out_path; /* NULL paths: stdin, stdout */
+	const char *device;                        /* cpu, cuda or auto */
+	int batch, threads, quiet, masked;
+} mae_infer_args;
+
+/* Loads the checkpoint on the device, reads in_path and writes out_path
+ * through mae_infer_run with progress on stderr; exits as a tool does on
+ * failure (1, or 0 quietly when the reader of the output went away). */
+void mae_infer_tool(const mae_infer_args *a, mae_infer_fn apply, void *ctx);
 
 #endif

@@ -98,34 +98,35 @@ static int compare_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int add_pair(ss_regions *r, uint32_t a, uint32_t b)
-{
-	if (a == b)
-		return 0;
-	if (grow_array(&r->pairs, &r->cap_pairs, r->n_pairs + 1, sizeof *r->pairs) < 0)
-		return -1;
-	r->pairs[r->n_pairs++] = a < b ? (uint64_t)a << 32 | b : (uint64_t)b << 32 | a;
-	return 0;
-}
-
 /* Pairs of touching regions, each once: a pixel and its right, lower and
- * two lower diagonal neighbours. */
+ * two lower diagonal neighbours, at most 4 pairs a pixel. */
 static int find_pairs(ss_regions *r, const uint32_t *labels, uint32_t w, uint32_t h)
 {
-	r->n_pairs = 0;
+	if (grow_array(&r->pairs, &r->cap_pairs, 4 * (size_t)w * h, sizeof *r->pairs) < 0)
+		return -1;
+	size_t n = 0;
 	for (uint32_t y = 0; y < h; y++)
 		for (uint32_t x = 0; x < w; x++) {
 			const uint32_t *at = labels + (size_t)y * w + x;
-			if ((x + 1 < w && add_pair(r, at[0], at[1]) < 0) ||
-			    (y + 1 < h && add_pair(r, at[0], at[w]) < 0) ||
-			    (y + 1 < h && x + 1 < w && add_pair(r, at[0], at[w + 1]) < 0) ||
-			    (y + 1 < h && x > 0 && add_pair(r, at[0], at[w - 1]) < 0))
-				return -1;
+			uint32_t neighbours[4], n_neighbours = 0;
+			if (x + 1 < w)
+				neighbours[n_neighbours++] = at[1];
+			if (y + 1 < h)
+				neighbours[n_neighbours++] = at[w];
+			if (y + 1 < h && x + 1 < w)
+				neighbours[n_neighbours++] = at[w + 1];
+			if (y + 1 < h && x > 0)
+				neighbours[n_neighbours++] = at[w - 1];
+			for (uint32_t k = 0; k < n_neighbours; k++) {
+				uint32_t a = at[0], b = neighbours[k];
+				if (a != b)
+					r->pairs[n++] = a < b ? (uint64_t)a << 32 | b : (uint64_t)b << 32 | a;
+			}
 		}
-	if (r->n_pairs > 1)
-		qsort(r->pairs, r->n_pairs, sizeof *r->pairs, compare_u64);
+	if (n > 1)
+		qsort(r->pairs, n, sizeof *r->pairs, compare_u64);
 	size_t n_unique = 0;
-	for (size_t i = 0; i < r->n_pairs; i++)
+	for (size_t i = 0; i < n; i++)
 		if (n_unique == 0 || r->pairs[i] != r->pairs[n_unique - 1])
 			r->pairs[n_unique++] = r->pairs[i];
 	r->n_pairs = n_unique;

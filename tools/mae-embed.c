@@ -1,10 +1,9 @@
 /* mae-embed: the encoder of a trained MAE on whole images; adds `emb`. */
 #include <getopt.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "mae_checkpoint.h"
+#include "cli_backend.h"
 #include "mae_infer.h"
 
 static const char help[] =
@@ -25,23 +24,18 @@ static const char help[] =
 	"\n"
 	"See mae-embed(1).\n";
 
-typedef struct embedding {
-	int pool;
-	float *values; /* [batch][dim] */
-} embedding;
-
 static int embed_batch(mae_model *model, const mae_batch *mb, recbatch *recs,
-		       const uint8_t *const *pixels, const uint8_t *const *masks, void *ctx)
+		       const uint8_t *const *pixels, const uint8_t *const *masks, float *emb,
+		       void *ctx)
 {
 	(void)pixels;
 	(void)masks;
-	embedding *e = ctx;
-	int dim = model->cfg.dim;
-	if (mae_model_embed(model, mb, e->pool, e->values) < 0)
+	int dim = model->cfg.dim, pool = *(const int *)ctx;
+	if (mae_model_embed(model, mb, pool, emb) < 0)
 		return -1;
 	for (int i = 0; i < recs->n; i++)
 		/* float32 little-endian, as on every machine this runs on */
-		if (rec_set_bin(&recs->recs[i], "emb", e->values + (size_t)i * dim,
+		if (rec_set_bin(&recs->recs[i], "emb", emb + (size_t)i * dim,
 				(size_t)dim * sizeof(float)) < 0)
 			return -1;
 	return 0;
@@ -60,9 +54,8 @@ int main(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		CLI_OPTIONS_COMMON,
 	};
-	int pool = MAE_POOL_CLS, batch = 64, threads = 1, quiet = 0, opt;
-	const char *device = "cpu";
-	const char *out_path = NULL;
+	int pool = MAE_POOL_CLS, opt;
+	mae_infer_args a = {.device = "cpu", .batch = 64, .threads = 1, .masked = 0};
 	cli_init(argc, argv);
 	while ((opt = getopt_long(argc, argv, "p:b:j:o:qhV", opts, NULL)) != -1) {
 		switch (opt) {
@@ -71,47 +64,18 @@ int main(int argc, char **argv)
 				cli_usage("--pool is cls or mean, not '%s'", optarg);
 			pool = strcmp(optarg, "cls") == 0 ? MAE_POOL_CLS : MAE_POOL_MEAN;
 			break;
-		case 'b': batch = (int)cli_int("--batch", optarg, 1, 1 << 20); break;
-		case 'j': threads = (int)cli_int("--threads", optarg, 1, 256); break;
-		case OPT_DEVICE:
-			if (!backend_device_known(optarg))
-				cli_usage("--device is cpu, cuda or auto, not '%s'", optarg);
-			device = optarg;
-			break;
-		case 'o': out_path = cli_output_arg(optarg); break;
-		case 'q': quiet = 1; break;
+		case 'b': a.batch = (int)cli_int("--batch", optarg, 1, 1 << 20); break;
+		case 'j': a.threads = (int)cli_int("--threads", optarg, 1, 256); break;
+		case OPT_DEVICE: a.device = cli_device_arg(optarg); break;
+		case 'o': a.out_path = cli_output_arg(optarg); break;
+		case 'q': a.quiet = 1; break;
 		CLI_CASES_COMMON(help);
 		}
 	}
 	if (optind >= argc)
 		cli_usage("no checkpoint given");
-	const char *ckpt_path = argv[optind++];
-
-	const backend *be = backend_for_device(device);
-	if (!be) {
-		err_prefix("--device=%s: ", device);
-		cli_fail();
-	}
-	be->set_threads(threads);
-	mae_model model;
-	if (mae_checkpoint_load(ckpt_path, be, NULL, &model, NULL) < 0)
-		cli_fail();
-	rec_reader *rd;
-	rec_writer *w;
-	cli_open_filter(cli_one_input(argc, argv), out_path, &rd, &w);
-	embedding e = {pool, malloc((size_t)batch * model.cfg.dim * sizeof(float))};
-	if (!e.values) {
-		err_set("out of memory");
-		cli_fail_output(w);
-	}
-	progress prog;
-	progress_start(&prog, "images", 0, quiet);
-	if (mae_infer_run(&model, rd, w, batch, 0, embed_batch, &e, &prog) < 0)
-		cli_fail_output(w);
-	progress_end(&prog);
-	cli_close_output(w);
-	free(e.values);
-	mae_model_free(&model);
-	rec_reader_close(rd);
+	a.ckpt_path = argv[optind++];
+	a.in_path = cli_one_input(argc, argv);
+	mae_infer_tool(&a, embed_batch, &pool);
 	return 0;
 }

@@ -1,14 +1,14 @@
 /* mae-train: MAE pretraining on a record stream of images with their
  * patch grid and mask; writes safetensors checkpoints. */
-#include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "cli_backend.h"
+#include "cli_real.h"
 #include "mae_checkpoint.h"
 #include "mae_input.h"
 #include "mae_train.h"
@@ -53,16 +53,6 @@ enum {
 	OPT_DEC_DEPTH, OPT_DEC_HEADS, OPT_NORM_PIX, OPT_BLR, OPT_MIN_LR, OPT_WARMUP, OPT_STEPS,
 	OPT_CLIP, OPT_SAVE_EVERY, OPT_RESUME, OPT_LOG, OPT_DEVICE,
 };
-
-static double parse_real(const char *opt, const char *arg)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(arg, &end);
-	if (errno || end == arg || *end || !isfinite(v) || v < 0)
-		cli_usage("%s wants a non-negative number, not '%s'", opt, arg);
-	return v;
-}
 
 /* the total steps from rec-repeat's header counts */
 static long steps_from_header(const rec *header, int batch)
@@ -154,18 +144,14 @@ int main(int argc, char **argv)
 		case OPT_DEC_HEADS: cfg.dec_heads = (int)cli_int("--dec-heads", optarg, 1, 1024); break;
 		case OPT_NORM_PIX: cfg.norm_pix_loss = 1; break;
 		case 'b': o.batch = (int)cli_int("--batch", optarg, 1, 1 << 20); break;
-		case OPT_BLR: o.blr = parse_real("--blr", optarg); break;
-		case OPT_MIN_LR: o.min_lr = parse_real("--min-lr", optarg); break;
+		case OPT_BLR: o.blr = cli_real("--blr", optarg, 0, 1e300, 0); break;
+		case OPT_MIN_LR: o.min_lr = cli_real("--min-lr", optarg, 0, 1e300, 0); break;
 		case OPT_WARMUP: o.warmup = (long)cli_int("--warmup", optarg, 0, INT64_MAX); break;
 		case OPT_STEPS: o.total = (long)cli_int("--steps", optarg, 0, INT64_MAX); break;
-		case OPT_CLIP: o.clip = parse_real("--clip", optarg); break;
+		case OPT_CLIP: o.clip = cli_real("--clip", optarg, 0, 1e300, 0); break;
 		case 's': seed = (uint64_t)cli_int("--seed", optarg, 0, INT64_MAX); break;
 		case 'j': threads = (int)cli_int("--threads", optarg, 1, 256); break;
-		case OPT_DEVICE:
-			if (!backend_device_known(optarg))
-				cli_usage("--device is cpu, cuda or auto, not '%s'", optarg);
-			device = optarg;
-			break;
+		case OPT_DEVICE: device = cli_device_arg(optarg); break;
 		case 'o': out_path = cli_output_arg(optarg); break;
 		case OPT_SAVE_EVERY: save_every = (long)cli_int("--save-every", optarg, 1, INT64_MAX); break;
 		case OPT_RESUME: resume_path = optarg; break;
@@ -179,12 +165,7 @@ int main(int argc, char **argv)
 	if (mae_config_check(&cfg) < 0)
 		cli_usage("%s", err_msg());
 
-	const backend *be = backend_for_device(device);
-	if (!be) {
-		err_prefix("--device=%s: ", device);
-		cli_fail();
-	}
-	be->set_threads(threads);
+	const backend *be = cli_backend(device, threads);
 	rec_reader *rd = cli_open_input(cli_one_input(argc, argv));
 	const rec *header = rec_reader_header(rd);
 	if (!header)
