@@ -113,6 +113,26 @@ void cli_fail_output(rec_writer *w)
 	exit(1);
 }
 
+void cli_write_line(const char *path, const char *text)
+{
+	if (!path) {
+		printf("%s\n", text);
+		cli_flush_stdout();
+		return;
+	}
+	size_t len = strlen(text);
+	char *line = malloc(len + 1);
+	if (!line) {
+		err_set("out of memory");
+		cli_fail();
+	}
+	memcpy(line, text, len);
+	line[len] = '\n';
+	if (atomic_write_file(path, line, len + 1) < 0)
+		cli_fail();
+	free(line);
+}
+
 void cli_flush_stdout(void)
 {
 	if (fflush(stdout) == 0 && !ferror(stdout))

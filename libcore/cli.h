@@ -62,6 +62,10 @@ int64_t cli_int(const char *opt, const char *arg, int64_t min, int64_t max);
  * except a reader gone away (EPIPE), which exits 0 quietly. */
 void cli_flush_stdout(void);
 
+/* One line of text (a JSON report) into path atomically, or to stdout when
+ * path is NULL; exits as cli_fail does on failure. */
+void cli_write_line(const char *path, const char *text);
+
 /* The tool's output header: rec_header_make with this command line, as
  * typed, appended to the provenance of `in` (may be NULL). */
 int cli_header_make(rec *out, const rec *in);

@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "lbfgs.h"
+#include "softmax_ce.h"
 
 int logreg_init(logreg *m, size_t dim, int n_classes)
 {
@@ -70,18 +71,9 @@ double logreg_loss(const logreg *m, const float *x, const int32_t *cls, size_t n
 				memset(s, 0, (size_t)k * sizeof(float));
 				continue;
 			}
-			float max = s[0];
-			for (int c = 1; c < k; c++)
-				max = s[c] > max ? s[c] : max;
-			double z = 0;
+			loss += softmax_ce_row(s, k, y, 0, inv_n);
 			for (int c = 0; c < k; c++)
-				z += exp((double)s[c] - max);
-			loss += log(z) - ((double)s[y] - max);
-			for (int c = 0; c < k; c++) {
-				double p = exp((double)s[c] - max) / z;
-				s[c] = (float)((p - (c == y)) * inv_n);
 				db_sum[c] += s[c];
-			}
 		}
 		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, (int)dim, (int)rows, 1.0f,
 			    scores, k, x + start * dim, (int)dim, 1.0f, dw, (int)dim);

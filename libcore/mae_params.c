@@ -184,13 +184,6 @@ void mae_sincos_pos_embed(float *out, int dim, int grid)
 		}
 }
 
-static double normal(rng *g)
-{
-	/* Box-Muller; 1 - u keeps the log finite */
-	double u = 1.0 - rng_uniform(g), v = rng_uniform(g);
-	return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
-}
-
 static int ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -210,7 +203,7 @@ void mae_params_init(float *host, const mae_layout *layout, const mae_config *cf
 			mae_sincos_pos_embed(x, cfg->dec_dim, mae_grid(cfg));
 		} else if (strcmp(t->name, "cls_token") == 0 || strcmp(t->name, "mask_token") == 0) {
 			for (size_t k = 0; k < t->size; k++)
-				x[k] = (float)(0.02 * normal(&g));
+				x[k] = (float)(0.02 * rng_normal(&g));
 		} else if (t->ndim >= 2) {
 			/* xavier_uniform_: bound sqrt(6 / (fan_in + fan_out)) */
 			double fan_out = t->shape[0], fan_in = (double)t->size / t->shape[0];

@@ -62,18 +62,27 @@ int probe_set_add(probe_set *s, const float *x, size_t dim, int64_t label, uint6
 	return 0;
 }
 
-int probe_set_add_record(probe_set *s, const rec *r, int use_pixels)
+int probe_record_label(const rec *r, int64_t *label, uint64_t *key)
 {
-	int64_t label;
-	int rc = rec_get_int(r, "label", &label);
+	int rc = rec_get_int(r, "label", label);
 	if (rc == 1)
 		return err_set("no label");
 	if (rc < 0)
 		return -1;
 	const char *id;
 	uint32_t id_len;
-	uint64_t key = rec_get_str(r, "id", &id, &id_len) == 0 ? rng_hash(id, id_len, 0)
-							       : rng_hash(&r->index, sizeof r->index, 1);
+	*key = rec_get_str(r, "id", &id, &id_len) == 0 ? rng_hash(id, id_len, 0)
+						       : rng_hash(&r->index, sizeof r->index, 1);
+	return 0;
+}
+
+int probe_set_add_record(probe_set *s, const rec *r, int use_pixels)
+{
+	int64_t label;
+	uint64_t key;
+	if (probe_record_label(r, &label, &key) < 0)
+		return -1;
+	int rc;
 	if (use_pixels) {
 		img_view v;
 		rc = rec_get_img(r, &v);
@@ -163,16 +172,21 @@ static int cmp_i64(const void *a, const void *b)
 
 int probe_classes_of(probe_classes *c, const probe_set *s)
 {
+	return probe_classes_from(c, s->label, s->n);
+}
+
+int probe_classes_from(probe_classes *c, const int64_t *label, size_t n_labels)
+{
 	c->n = 0;
-	c->label = malloc((s->n ? s->n : 1) * sizeof(int64_t));
+	c->label = malloc((n_labels ? n_labels : 1) * sizeof(int64_t));
 	if (!c->label)
 		return err_set("out of memory");
-	if (s->n == 0)
+	if (n_labels == 0)
 		return 0;
-	memcpy(c->label, s->label, s->n * sizeof(int64_t));
-	qsort(c->label, s->n, sizeof(int64_t), cmp_i64);
+	memcpy(c->label, label, n_labels * sizeof(int64_t));
+	qsort(c->label, n_labels, sizeof(int64_t), cmp_i64);
 	size_t n = 1;
-	for (size_t i = 1; i < s->n; i++)
+	for (size_t i = 1; i < n_labels; i++)
 		if (c->label[i] != c->label[n - 1])
 			c->label[n++] = c->label[i];
 	if (n > 100000)
@@ -203,12 +217,17 @@ int probe_classes_find(const probe_classes *c, int64_t label)
 
 int probe_set_classify(probe_set *s, const probe_classes *c)
 {
-	int32_t *cls = realloc(s->cls, (s->n ? s->n : 1) * sizeof(int32_t));
-	if (!cls)
+	return probe_classify(&s->cls, s->label, s->n, c);
+}
+
+int probe_classify(int32_t **cls, const int64_t *label, size_t n, const probe_classes *c)
+{
+	int32_t *out = realloc(*cls, (n ? n : 1) * sizeof(int32_t));
+	if (!out)
 		return err_set("out of memory");
-	s->cls = cls;
-	for (size_t i = 0; i < s->n; i++)
-		cls[i] = probe_classes_find(c, s->label[i]);
+	*cls = out;
+	for (size_t i = 0; i < n; i++)
+		out[i] = probe_classes_find(c, label[i]);
 	return 0;
 }
 

@@ -31,6 +31,10 @@ int probe_set_add(probe_set *s, const float *x, size_t dim, int64_t label, uint6
  * names the field and the problem; the caller prefixes the record. */
 int probe_set_add_record(probe_set *s, const rec *r, int use_pixels);
 
+/* A record's `label` (required: "no label" otherwise) and key, the hash of
+ * its id (of its index in the stream when it has none). */
+int probe_record_label(const rec *r, int64_t *label, uint64_t *key);
+
 /* Moves the examples whose key hashes (with seed) below `fraction` from
  * `from` to `to`, keeping their order: a held-out split that depends on
  * each id alone, not on the order or number of records. */
@@ -46,12 +50,16 @@ typedef struct probe_classes {
 } probe_classes;
 
 int probe_classes_of(probe_classes *c, const probe_set *s);
+/* The same from n labels. */
+int probe_classes_from(probe_classes *c, const int64_t *label, size_t n);
 void probe_classes_free(probe_classes *c);
 /* Index of label, or -1. */
 int probe_classes_find(const probe_classes *c, int64_t label);
 
 /* Fills s->cls from s->label. */
 int probe_set_classify(probe_set *s, const probe_classes *c);
+/* *cls (grown) [n]: the class of each label, -1 when c lacks it. */
+int probe_classify(int32_t **cls, const int64_t *label, size_t n, const probe_classes *c);
 
 /* Per-feature mean and standard deviation of a set (sd 1 where a feature
  * is constant, so it standardises to 0), and their application. */

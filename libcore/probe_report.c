@@ -5,9 +5,7 @@
 
 #include "err.h"
 
-/* Accuracies rounded to 1e-6: the JSON then reads the same whatever the
- * printf of the reader's language does with the last binary digits. */
-static double rounded(double v)
+double probe_rounded(double v)
 {
 	return (double)(int64_t)(v * 1e6 + 0.5) / 1e6;
 }
@@ -17,13 +15,28 @@ static double class_accuracy(const probe_accuracy *a, int c)
 	return a->class_n[c] ? (double)a->class_right[c] / a->class_n[c] : 0;
 }
 
+int probe_accuracy_json(struct cJSON *o, const probe_classes *classes, const probe_accuracy *acc)
+{
+	cJSON *per_class = cJSON_CreateObject();
+	if (!per_class)
+		return err_set("out of memory");
+	cJSON_AddNumberToObject(o, "top1", probe_rounded(acc->top1));
+	if (classes->n > 5)
+		cJSON_AddNumberToObject(o, "top5", probe_rounded(acc->top5));
+	for (int c = 0; c < classes->n; c++) {
+		char key[32];
+		snprintf(key, sizeof key, "%" PRId64, classes->label[c]);
+		cJSON_AddNumberToObject(per_class, key, probe_rounded(class_accuracy(acc, c)));
+	}
+	cJSON_AddItemToObject(o, "per_class", per_class);
+	cJSON_AddNumberToObject(o, "unknown_label_examples", (double)acc->n_unknown);
+	return 0;
+}
+
 char *probe_report_json(const probe_report *r)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON *per_class = cJSON_CreateObject();
-	if (!o || !per_class) {
-		cJSON_Delete(o);
-		cJSON_Delete(per_class);
+	if (!o) {
 		err_set("out of memory");
 		return NULL;
 	}
@@ -33,16 +46,10 @@ char *probe_report_json(const probe_report *r)
 	cJSON_AddNumberToObject(o, "n_train", (double)r->n_train);
 	cJSON_AddNumberToObject(o, "n_test", (double)r->n_test);
 	cJSON_AddNumberToObject(o, "n_classes", r->classes->n);
-	cJSON_AddNumberToObject(o, "top1", rounded(r->acc->top1));
-	if (r->classes->n > 5)
-		cJSON_AddNumberToObject(o, "top5", rounded(r->acc->top5));
-	for (int c = 0; c < r->classes->n; c++) {
-		char key[32];
-		snprintf(key, sizeof key, "%" PRId64, r->classes->label[c]);
-		cJSON_AddNumberToObject(per_class, key, rounded(class_accuracy(r->acc, c)));
+	if (probe_accuracy_json(o, r->classes, r->acc) < 0) {
+		cJSON_Delete(o);
+		return NULL;
 	}
-	cJSON_AddItemToObject(o, "per_class", per_class);
-	cJSON_AddNumberToObject(o, "unknown_label_examples", (double)r->acc->n_unknown);
 	if (r->probe) {
 		cJSON_AddNumberToObject(o, "wd", r->probe->wd);
 		if (r->opts->n_wd > 1) {
@@ -50,7 +57,7 @@ char *probe_report_json(const probe_report *r)
 			for (int i = 0; sweep && i < r->opts->n_wd; i++) {
 				cJSON *item = cJSON_CreateObject();
 				cJSON_AddNumberToObject(item, "wd", r->opts->wd[i]);
-				cJSON_AddNumberToObject(item, "val_top1", rounded(r->probe->val_top1[i]));
+				cJSON_AddNumberToObject(item, "val_top1", probe_rounded(r->probe->val_top1[i]));
 				cJSON_AddItemToArray(sweep, item);
 			}
 			cJSON_AddNumberToObject(o, "n_val", (double)r->probe->n_val);
@@ -86,14 +93,19 @@ void probe_report_text(FILE *f, const probe_report *r)
 	if (r->probe)
 		fprintf(f, "  wd %g, %d L-BFGS iterations on all training examples\n", r->probe->wd,
 			r->probe->iterations);
-	fprintf(f, "top-1 %.2f%%", 100 * r->acc->top1);
-	if (r->classes->n > 5)
-		fprintf(f, "  top-5 %.2f%%", 100 * r->acc->top5);
+	probe_accuracy_text(f, r->classes, r->acc);
+}
+
+void probe_accuracy_text(FILE *f, const probe_classes *classes, const probe_accuracy *acc)
+{
+	fprintf(f, "top-1 %.2f%%", 100 * acc->top1);
+	if (classes->n > 5)
+		fprintf(f, "  top-5 %.2f%%", 100 * acc->top5);
 	fprintf(f, "\n");
-	for (int c = 0; c < r->classes->n; c++)
-		fprintf(f, "  class %-6" PRId64 " %6.2f%%  (%zu examples)\n", r->classes->label[c],
-			100 * class_accuracy(r->acc, c), r->acc->class_n[c]);
-	if (r->acc->n_unknown)
+	for (int c = 0; c < classes->n; c++)
+		fprintf(f, "  class %-6" PRId64 " %6.2f%%  (%zu examples)\n", classes->label[c],
+			100 * class_accuracy(acc, c), acc->class_n[c]);
+	if (acc->n_unknown)
 		fprintf(f, "  %zu test examples have a label no training example has (counted wrong)\n",
-			r->acc->n_unknown);
+			acc->n_unknown);
 }

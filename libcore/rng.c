@@ -1,5 +1,7 @@
 #include "rng.h"
 
+#include <math.h>
+
 static uint64_t splitmix64(uint64_t *state)
 {
 	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
@@ -65,6 +67,13 @@ uint64_t rng_below(rng *g, uint64_t bound)
 double rng_uniform(rng *g)
 {
 	return (double)(rng_u64(g) >> 11) * 0x1.0p-53;
+}
+
+double rng_normal(rng *g)
+{
+	/* Box-Muller; 1 - u keeps the log finite */
+	double u = 1.0 - rng_uniform(g), v = rng_uniform(g);
+	return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
 }
 
 void rng_shuffle(rng *g, uint32_t *idx, size_t n)

@@ -26,6 +26,8 @@ uint64_t rng_below(rng *g, uint64_t bound);
 
 /* Uniform double in [0, 1) with 53 random bits. */
 double rng_uniform(rng *g);
+/* Standard normal (Box-Muller: one draw per two uniforms). */
+double rng_normal(rng *g);
 
 /* Fisher-Yates shuffle of idx[0..n). */
 void rng_shuffle(rng *g, uint32_t *idx, size_t n);

@@ -289,15 +289,7 @@ int main(int argc, char **argv)
 	char *json = probe_report_json(&report);
 	if (!json)
 		cli_fail();
-	if (o.out_path) {
-		size_t len = strlen(json);
-		json[len] = '\n';
-		if (atomic_write_file(o.out_path, json, len + 1) < 0)
-			cli_fail();
-	} else {
-		printf("%s\n", json);
-		cli_flush_stdout();
-	}
+	cli_write_line(o.out_path, json);
 	free(json);
 	free(scores);
 	probe_accuracy_free(&acc);
