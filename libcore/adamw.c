@@ -26,15 +26,21 @@ void adamw_free(adamw *o, const mae_model *model)
 
 void adamw_step(adamw *o, mae_model *model, float lr)
 {
+	adamw_step_scaled(o, model, lr, NULL);
+}
+
+void adamw_step_scaled(adamw *o, mae_model *model, float lr, const float *lr_scale)
+{
 	o->step++;
 	for (int i = 0; i < model->layout.n_tensors; i++) {
 		const mae_tensor *t = &model->layout.tensors[i];
-		if (!t->trainable)
+		float scale = lr_scale ? lr_scale[i] : 1.0f;
+		if (!t->trainable || scale == 0)
 			continue;
 		/* no decay on biases, norms, tokens (the issue's rule; the
 		 * reference's add_weight_decay spares 1-D tensors) */
 		model->be->adamw(model->param_mem + t->offset, model->grad_mem + t->offset,
-				 o->m + t->offset, o->v + t->offset, t->size, lr, o->beta1, o->beta2,
+				 o->m + t->offset, o->v + t->offset, t->size, lr * scale, o->beta1, o->beta2,
 				 o->eps, t->decay ? o->weight_decay : 0.0f, o->step);
 	}
 }

@@ -20,6 +20,10 @@ void adamw_free(adamw *o, const mae_model *model);
 /* One step with learning rate lr on every trainable tensor; the fixed
  * position embeddings stay as they are. */
 void adamw_step(adamw *o, mae_model *model, float lr);
+/* The same with tensor i's learning rate lr * lr_scale[i] (layout order),
+ * a tensor whose scale is 0 left as it is, not even decayed: layer-wise lr
+ * decay, and fine-tuning that leaves the decoder alone. */
+void adamw_step_scaled(adamw *o, mae_model *model, float lr, const float *lr_scale);
 
 /* The global L2 norm of the gradients (tensors in order, in double);
  * scales them down to max_norm when above it (torch's

@@ -97,6 +97,7 @@ int mae_batch_build(mae_batch *b, const mae_config *cfg, const uint8_t *const *p
 	b->enc_att_offsets[0] = b->dec_att_offsets[0] = 0;
 	for (int i = 0; i < n_images; i++) {
 		int dec0 = i * (L + 1);
+		const uint8_t *mask = masks ? masks[i] : NULL;
 		b->cls_rows[i] = tok;
 		b->enc_pos_idx[tok] = 0;
 		b->dec_from_enc[tok] = dec0;
@@ -106,7 +107,7 @@ int mae_batch_build(mae_batch *b, const mae_config *cfg, const uint8_t *const *p
 		 * embeddings are added first) */
 		for (int p = 0; p < L; p++) {
 			int dec_row = dec0 + 1 + p;
-			if (mae_mask_bit(masks[i], p)) {
+			if (mae_mask_bit(mask, p)) {
 				b->dec_mask_rows[hid++] = dec_row;
 			} else {
 				copy_patch(b->patches + (size_t)vis * K, pixels[i], cfg, p, 1);
@@ -116,7 +117,7 @@ int mae_batch_build(mae_batch *b, const mae_config *cfg, const uint8_t *const *p
 				b->dec_from_enc[tok] = dec_row;
 				tok++;
 			}
-			if (pred_all || mae_mask_bit(masks[i], p)) {
+			if (pred_all || mae_mask_bit(mask, p)) {
 				copy_patch(b->targets + (size_t)pred * K, pixels[i], cfg, p, 0);
 				b->pred_rows[pred] = dec_row;
 				b->pred_patch[pred++] = i * L + p;

@@ -42,7 +42,8 @@ void mae_batch_free(mae_batch *b);
 
 /* pixels[i]: image i, img_size^2 * in_chans bytes in row-major HWC order,
  * scaled to [0, 1]; masks[i]: the `mask` bitset (bit p = bit p%8 of byte
- * p/8, 1 = hidden) or NULL for nothing hidden. pred_all: predict every
+ * p/8, 1 = hidden) or NULL for nothing hidden (masks itself NULL: nothing
+ * hidden in any image). pred_all: predict every
  * patch (reconstructions) instead of the hidden ones (training). */
 int mae_batch_build(mae_batch *b, const mae_config *cfg, const uint8_t *const *pixels,
 		    const uint8_t *const *masks, int n_images, int pred_all);

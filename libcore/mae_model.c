@@ -302,9 +302,21 @@ void mae_model_backward(mae_model *m)
 	be->copy_rows(g2, NULL, g0, m->idx.dec_from_enc, T, E, 0);
 	mae_linear_backward(be, g1, g->dec_embed_w, g->dec_embed_b, g2, a->enc_out,
 			    p->dec_embed_w, T, D, E);
+	mae_model_encoder_backward(m, g1);
+}
+
+void mae_model_encoder_backward(mae_model *m, const float *d_enc_out)
+{
+	const backend *be = m->be;
+	const mae_config *c = &m->cfg;
+	const mae_batch *b = m->batch;
+	const mae_params *p = &m->params, *g = &m->grads;
+	mae_acts *a = &m->acts;
+	int T = b->n_enc_tokens, D = c->dim, K = mae_patch_dim(c);
+	float *g0 = a->grad[0], *g2 = a->grad[2];
 	const float *x_last = c->depth ? a->enc[c->depth - 1].out : a->x0;
 	be->zero(g0, (size_t)T * D * sizeof(float));
-	be->layernorm_backward(g0, g->norm_w, g->norm_b, g1, x_last, p->norm_w, a->enc_mean,
+	be->layernorm_backward(g0, g->norm_w, g->norm_b, d_enc_out, x_last, p->norm_w, a->enc_mean,
 			       a->enc_rstd, T, D);
 	for (int i = c->depth - 1; i >= 0; i--) {
 		const float *inp = i ? a->enc[i - 1].out : a->x0;
@@ -318,6 +330,36 @@ void mae_model_backward(mae_model *m)
 			    b->n_visible, K, D);
 }
 
+void mae_model_pool(mae_model *m, int pool, float *out)
+{
+	const backend *be = m->be;
+	const mae_batch *b = m->batch;
+	int D = m->cfg.dim;
+	if (pool == MAE_POOL_CLS) {
+		be->copy_rows(out, NULL, m->acts.enc_out, m->idx.cls_rows, b->n_images, D, 0);
+		return;
+	}
+	be->zero(out, (size_t)b->n_images * D * sizeof(float));
+	be->copy_rows(out, m->idx.patch_image, m->acts.enc_out, m->idx.enc_patch_rows, b->n_visible,
+		      D, 1);
+	be->scale(out, 1.0f / mae_n_patches(&m->cfg), (size_t)b->n_images * D);
+}
+
+void mae_model_pool_backward(mae_model *m, int pool, float *dpooled, float *d_enc_out)
+{
+	const backend *be = m->be;
+	const mae_batch *b = m->batch;
+	int D = m->cfg.dim;
+	be->zero(d_enc_out, (size_t)b->n_enc_tokens * D * sizeof(float));
+	if (pool == MAE_POOL_CLS) {
+		be->copy_rows(d_enc_out, m->idx.cls_rows, dpooled, NULL, b->n_images, D, 0);
+		return;
+	}
+	be->scale(dpooled, 1.0f / mae_n_patches(&m->cfg), (size_t)b->n_images * D);
+	be->copy_rows(d_enc_out, m->idx.enc_patch_rows, dpooled, m->idx.patch_image, b->n_visible,
+		      D, 0);
+}
+
 int mae_model_embed(mae_model *m, const mae_batch *b, int pool, float *host_out)
 {
 	const backend *be = m->be;
@@ -328,14 +370,7 @@ int mae_model_embed(mae_model *m, const mae_batch *b, int pool, float *host_out)
 	/* the result goes in the first gradient buffer, unused without a
 	 * backward pass: [B, D] */
 	float *out = m->acts.grad[0];
-	if (pool == MAE_POOL_CLS) {
-		be->copy_rows(out, NULL, m->acts.enc_out, m->idx.cls_rows, b->n_images, D, 0);
-	} else {
-		be->zero(out, (size_t)b->n_images * D * sizeof(float));
-		be->copy_rows(out, m->idx.patch_image, m->acts.enc_out, m->idx.enc_patch_rows,
-			      b->n_visible, D, 1);
-		be->scale(out, 1.0f / mae_n_patches(&m->cfg), (size_t)b->n_images * D);
-	}
+	mae_model_pool(m, pool, out);
 	be->download(host_out, out, (size_t)b->n_images * D * sizeof(float));
 	return 0;
 }

@@ -91,8 +91,21 @@ int mae_model_embed(mae_model *m, const mae_batch *b, int pool, float *host_out)
 /* The predicted pixels of b's predicted patches into host_pred [N, K]. */
 int mae_model_predict(mae_model *m, const mae_batch *b, float *host_pred);
 
+/* The pooled features of the current batch, after mae_model_encode, into
+ * out [B, D] (backend memory): the cls token's output, or the mean of the
+ * patch tokens' (a batch without masks). */
+void mae_model_pool(mae_model *m, int pool, float *out);
+/* The way back through mae_model_pool: d_enc_out [T, D] (overwritten) from
+ * dpooled [B, D] (scaled in place by mean pooling). */
+void mae_model_pool_backward(mae_model *m, int pool, float *dpooled, float *d_enc_out);
+
 void mae_model_zero_grad(mae_model *m);
 /* Adds the gradient of the last loss to m->grads. */
 void mae_model_backward(mae_model *m);
+/* Adds the encoder's share of the gradient to m->grads, given d_enc_out
+ * [T, D] = dloss/d acts.enc_out; it may be acts.grad[1] (the encoder's
+ * pass uses grad[0] and grad[2]). How a classifier on the encoder
+ * (mae-finetune) reuses the pretraining's backward pass. */
+void mae_model_encoder_backward(mae_model *m, const float *d_enc_out);
 
 #endif
