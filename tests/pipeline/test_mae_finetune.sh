@@ -1,0 +1,69 @@
+#!/bin/sh
+# mae-finetune on a slice of Fashion-MNIST with a tiny encoder: it learns
+# (test accuracy far above chance, training loss falling), the JSON report
+# and the per-epoch log, a class-balanced --labelled subset, the same result
+# on any thread count; bad input and usage.
+. "$ROOT/tests/pipeline/lib.sh"
+
+PY=/usr/bin/python3
+D=/usr/share/datasets/fashion-mnist
+TINY="--patch 7 --dim 32 --depth 2 --heads 2 --dec-dim 16 --dec-depth 1 --dec-heads 2"
+img-decode --limit 600 "$D/train-images-idx3-ubyte.gz" -o "$T/train.rec"
+img-decode --limit 300 "$D/t10k-images-idx3-ubyte.gz" -o "$T/test.rec"
+mkrec -n 1 --img 28x28x1 | rec-repeat -n 1 >"$T/one.rec"
+ok "a tiny encoder (initialised)" mae-train $TINY --steps 0 -o "$T/m.st" "$T/one.rec"
+
+ok "fine-tune" mae-finetune -e 4 --eval-every 2 -b 32 --blr 2e-2 --log "$T/log.tsv" \
+	-t "$T/train.rec" "$T/m.st" "$T/test.rec"
+cp "$T/.stdout" "$T/ft.json"
+says "the text report on stderr" "fine-tuning on 600 of 600" "epoch 2/4" "test top-1" "class 9"
+is "one JSON line: well above chance, epochs tested every 2, losses falling" "$($PY -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+r = json.loads(lines[0])
+e = r["epochs"]
+print(len(lines), r["top1"] > 0.5, r["top5"] > r["top1"], len(r["per_class"]), len(e),
+      ["top1" in x for x in e], e[-1]["loss"] < e[0]["loss"], e[-1]["top1"] == r["top1"],
+      r["n_train"], r["n_labelled"], r["n_test"], r["eval"])' "$T/ft.json")" \
+	"1 True True 10 4 [False, True, False, True] True True 600 600 300 finetune"
+is "the log: a header and one line per epoch" "$(cut -f 1 "$T/log.tsv" | tr '\n' ' ')" \
+	"epoch 1 2 3 4 "
+
+ok "two threads" mae-finetune -q -j 2 -e 4 --eval-every 2 -b 32 --blr 2e-2 \
+	-t "$T/train.rec" "$T/m.st" "$T/test.rec"
+is "the result does not depend on threads" "$(cat "$T/.stdout")" "$(cat "$T/ft.json")"
+
+ok "--labelled 100, mean pooling, the test set on stdin" sh -c "mae-finetune -q -e 1 \
+	--labelled 100 -p mean -s 3 -t '$T/train.rec' '$T/m.st' <'$T/test.rec'"
+is "100 images, pooled by mean" "$($PY -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+print(r["n_labelled"], r["pool"], r["seed"], len(r["epochs"]))' <"$T/.stdout")" "100 mean 3 1"
+ok "--labelled 13" \
+	mae-finetune -e 1 --labelled 13 -t "$T/train.rec" "$T/m.st" "$T/test.rec"
+says "13 images" "fine-tuning on 13 of 600"
+
+rec-head -n 50 "$T/train.rec" | rec-cut -d label >"$T/nolabel.rec"
+fails "a record without a label" 1 mae-finetune -t "$T/nolabel.rec" "$T/m.st" "$T/test.rec"
+says "the message names the stream and the record" nolabel.rec "record 0" "no label"
+mkrec -n 3 --img 14x14x1 --field label=int:1 >"$T/small.rec"
+fails "an image of another size" 1 mae-finetune -t "$T/small.rec" "$T/m.st" "$T/test.rec"
+says "the message" small.rec "record 0" 14x14x1 28x28x1
+mkrec -n 3 --img 28x28x1 --field label=int:4 >"$T/oneclass.rec"
+fails "one class" 1 mae-finetune -t "$T/oneclass.rec" "$T/m.st" "$T/test.rec"
+says "nothing to learn" "one class" "label 4"
+fails "more labelled than there are" 1 mae-finetune --labelled 601 -t "$T/train.rec" \
+	"$T/m.st" "$T/test.rec"
+says "the message" "--labelled 601" "600 images"
+fails "a missing checkpoint" 1 mae-finetune -t "$T/train.rec" "$T/none.st" "$T/test.rec"
+says "the message names it" none.st
+fails "no --train" 2 mae-finetune "$T/m.st" "$T/test.rec"
+fails "no checkpoint" 2 mae-finetune -t "$T/train.rec"
+fails "both streams on stdin" 2 mae-finetune -t - "$T/m.st"
+fails "a bad pool" 2 mae-finetune -p max -t "$T/train.rec" "$T/m.st" "$T/test.rec"
+fails "layer decay above 1" 2 mae-finetune --layer-decay 1.5 -t "$T/train.rec" "$T/m.st" \
+	"$T/test.rec"
+fails "smoothing 1" 2 mae-finetune --smoothing 1 -t "$T/train.rec" "$T/m.st" "$T/test.rec"
+ok "-o writes the JSON atomically" mae-finetune -q -e 1 --labelled 20 -o "$T/out.json" \
+	-t "$T/train.rec" "$T/m.st" "$T/test.rec"
+is "nothing on stdout, the file one line" "$(cat "$T/.stdout"; wc -l <"$T/out.json")" 1

@@ -1,0 +1,267 @@
+/* mae-finetune: fine-tunes a pretrained MAE encoder with a linear head on
+ * labelled images and reports the test accuracy per epoch. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "cli_backend.h"
+#include "cli_real.h"
+#include "finetune_report.h"
+#include "mae_checkpoint.h"
+#include "mae_finetune.h"
+
+static const char help[] =
+	"Usage: mae-finetune [OPTION]... --train TRAIN CHECKPOINT [TEST]\n"
+	"Fine-tune the encoder of the MAE in CHECKPOINT (written by mae-train) with\n"
+	"a linear head on the labelled images of the record stream TRAIN (`img`\n"
+	"and `label`), every patch visible, and report the accuracy on the stream\n"
+	"TEST (or stdin) after every epoch: text on stderr, one JSON object on\n"
+	"stdout. Cross-entropy with label smoothing, AdamW with layer-wise lr\n"
+	"decay, linear warmup and a cosine schedule, as MAE's main_finetune.py.\n"
+	"\n"
+	"  -t, --train FILE        the labelled training stream\n"
+	"      --labelled N        train on a class-balanced subset of N images of\n"
+	"                          TRAIN, drawn by --seed from their ids (default: all)\n"
+	"  -e, --epochs N          epochs (default 10)\n"
+	"  -b, --batch N           images per step (default 64)\n"
+	"      --blr X             base learning rate (default 1e-3); lr = X * batch / 256\n"
+	"      --min-lr X          the cosine's floor (default 1e-6)\n"
+	"      --warmup-epochs N   linear warmup (default 1)\n"
+	"      --wd X              weight decay of weights (default 0.05)\n"
+	"      --layer-decay X     lr factor per layer down from the head (default 0.75;\n"
+	"                          1: the same lr everywhere)\n"
+	"      --smoothing X       label smoothing (default 0.1)\n"
+	"  -p, --pool WHAT         cls (default) or mean: what the head sees\n"
+	"      --eval-every N      test every N epochs and after the last (default 1)\n"
+	"  -s, --seed N            head initialisation, subset and order (default 0)\n"
+	"  -j, --threads N         threads (default 1); same result for any N\n"
+	"      --device D          cpu (default), cuda, or auto (cuda if usable)\n"
+	"      --log FILE          one TSV line per epoch: epoch, loss, top1, seconds\n"
+	"  -o, --output FILE       write the JSON to FILE (atomically)\n"
+	"  -q, --quiet             no text report or progress on stderr\n"
+	"  -h, --help              show this help and exit\n"
+	"  -V, --version           show the version and exit\n"
+	"\n"
+	"See mae-finetune(1).\n";
+
+static void read_set(const char *path, const mae_config *cfg, image_set *set, int quiet)
+{
+	rec_reader *rd = cli_open_input(path);
+	rec r;
+	rec_init(&r);
+	progress prog;
+	progress_start(&prog, "records", 0, quiet);
+	int rc;
+	while ((rc = rec_reader_next(rd, &r)) == 1) {
+		char what[256];
+		if (image_set_add_record(set, &r, cfg) < 0) {
+			err_prefix("%s: %s: ", rec_reader_name(rd), rec_describe(&r, what, sizeof what));
+			cli_fail();
+		}
+		progress_add(&prog, 1);
+	}
+	progress_end(&prog);
+	if (rc < 0)
+		cli_fail();
+	rec_reader_close(rd);
+	rec_free(&r);
+}
+
+int main(int argc, char **argv)
+{
+	enum { LABELLED = 256, BLR, MIN_LR, WARMUP, WD, LAYER_DECAY, SMOOTHING, EVAL_EVERY, DEVICE,
+	       LOG };
+	static const struct option longopts[] = {
+		{"train", required_argument, NULL, 't'},
+		{"labelled", required_argument, NULL, LABELLED},
+		{"epochs", required_argument, NULL, 'e'},
+		{"batch", required_argument, NULL, 'b'},
+		{"blr", required_argument, NULL, BLR},
+		{"min-lr", required_argument, NULL, MIN_LR},
+		{"warmup-epochs", required_argument, NULL, WARMUP},
+		{"wd", required_argument, NULL, WD},
+		{"layer-decay", required_argument, NULL, LAYER_DECAY},
+		{"smoothing", required_argument, NULL, SMOOTHING},
+		{"pool", required_argument, NULL, 'p'},
+		{"eval-every", required_argument, NULL, EVAL_EVERY},
+		{"seed", required_argument, NULL, 's'},
+		{"threads", required_argument, NULL, 'j'},
+		{"device", required_argument, NULL, DEVICE},
+		{"log", required_argument, NULL, LOG},
+		{"output", required_argument, NULL, 'o'},
+		{"quiet", no_argument, NULL, 'q'},
+		CLI_OPTIONS_COMMON,
+	};
+	mae_finetune_opts o = {.batch = 64, .blr = 1e-3, .min_lr = 1e-6, .weight_decay = 0.05,
+			       .layer_decay = 0.75, .smoothing = 0.1, .pool = MAE_POOL_CLS};
+	const char *train_path = NULL, *out_path = NULL, *log_path = NULL, *device = "cpu";
+	long labelled = 0, epochs = 10, warmup_epochs = 1, eval_every = 1;
+	int threads = 1, quiet = 0, opt;
+	uint64_t seed = 0;
+	cli_init(argc, argv);
+	while ((opt = getopt_long(argc, argv, "t:e:b:p:s:j:o:qhV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 't': train_path = optarg; break;
+		case LABELLED: labelled = (long)cli_int("--labelled", optarg, 1, INT32_MAX); break;
+		case 'e': epochs = (long)cli_int("--epochs", optarg, 1, 1000000); break;
+		case 'b': o.batch = (int)cli_int("--batch", optarg, 1, 1 << 20); break;
+		case BLR: o.blr = cli_real("--blr", optarg, 0, 1e300, 0); break;
+		case MIN_LR: o.min_lr = cli_real("--min-lr", optarg, 0, 1e300, 0); break;
+		case WARMUP: warmup_epochs = (long)cli_int("--warmup-epochs", optarg, 0, 1000000); break;
+		case WD: o.weight_decay = cli_real("--wd", optarg, 0, 1e6, 0); break;
+		case LAYER_DECAY: o.layer_decay = cli_real("--layer-decay", optarg, 0, 1, 0); break;
+		case SMOOTHING: o.smoothing = cli_real("--smoothing", optarg, 0, 1, 1); break;
+		case 'p':
+			if (strcmp(optarg, "cls") && strcmp(optarg, "mean"))
+				cli_usage("--pool is cls or mean, not '%s'", optarg);
+			o.pool = strcmp(optarg, "cls") == 0 ? MAE_POOL_CLS : MAE_POOL_MEAN;
+			break;
+		case EVAL_EVERY: eval_every = (long)cli_int("--eval-every", optarg, 1, 1000000); break;
+		case 's': seed = (uint64_t)cli_int("--seed", optarg, 0, INT64_MAX); break;
+		case 'j': threads = (int)cli_int("--threads", optarg, 1, 256); break;
+		case DEVICE: device = cli_device_arg(optarg); break;
+		case LOG: log_path = cli_output_arg(optarg); break;
+		case 'o': out_path = cli_output_arg(optarg); break;
+		case 'q': quiet = 1; break;
+		CLI_CASES_COMMON(help);
+		}
+	}
+	if (!train_path)
+		cli_usage("no training stream: give --train FILE");
+	if (optind >= argc)
+		cli_usage("no checkpoint given");
+	const char *ckpt_path = argv[optind++];
+	const char *test_path = cli_one_input(argc, argv);
+	if (strcmp(train_path, "-") == 0 && (!test_path || strcmp(test_path, "-") == 0))
+		cli_usage("the training and the test stream cannot both be stdin");
+
+	mae_finetuner f;
+	memset(&f, 0, sizeof f);
+	if (mae_checkpoint_load(ckpt_path, cli_backend(device, threads), NULL, &f.model, NULL) < 0)
+		cli_fail();
+	image_set train, test;
+	image_set_init(&train, &f.model.cfg);
+	image_set_init(&test, &f.model.cfg);
+	read_set(train_path, &f.model.cfg, &train, quiet);
+	read_set(test_path, &f.model.cfg, &test, quiet);
+	if (train.n == 0 || test.n == 0) {
+		err_set("%s", train.n == 0 ? "no training images" : "no test images");
+		cli_fail();
+	}
+	probe_classes classes;
+	if (probe_classes_from(&classes, train.label, train.n) < 0 ||
+	    image_set_classify(&train, &classes) < 0 || image_set_classify(&test, &classes) < 0)
+		cli_fail();
+	if (classes.n < 2) {
+		err_set("the training images have one class (label %" PRId64 "): nothing to learn",
+			classes.label[0]);
+		cli_fail();
+	}
+	if ((size_t)labelled > train.n) {
+		err_set("--labelled %ld: %s has %zu images", labelled, train_path, train.n);
+		cli_fail();
+	}
+	uint32_t *idx = malloc(train.n * sizeof *idx);
+	float *scores = malloc(test.n * (size_t)classes.n * sizeof *scores);
+	finetune_epoch *log_rows = calloc((size_t)epochs, sizeof *log_rows);
+	if (!idx || !scores || !log_rows) {
+		err_set("out of memory");
+		cli_fail();
+	}
+	size_t n_used = train.n;
+	if (labelled) {
+		long got = image_set_balanced(&train, classes.n, (size_t)labelled, seed, idx);
+		if (got < 0)
+			cli_fail();
+		n_used = (size_t)got;
+		if (!quiet && n_used < (size_t)labelled)
+			fprintf(stderr, "%s: --labelled %ld: some classes have too few images; "
+				"training on %zu\n", cli_prog(), labelled, n_used);
+	} else {
+		for (size_t i = 0; i < train.n; i++)
+			idx[i] = (uint32_t)i;
+	}
+	long steps_per_epoch = (long)((n_used + (size_t)o.batch - 1) / (size_t)o.batch);
+	o.total = epochs * steps_per_epoch;
+	o.warmup = (warmup_epochs < epochs ? warmup_epochs : epochs) * steps_per_epoch;
+	if (mae_finetuner_init(&f, classes.n, &o, seed) < 0 ||
+	    mae_finetune_standardise(&f, &train, idx, n_used) < 0)
+		cli_fail();
+	FILE *log = NULL;
+	if (log_path && !(log = fopen(log_path, "w"))) {
+		err_errno("%s", log_path);
+		cli_fail();
+	}
+	if (log)
+		fprintf(log, "epoch\tloss\ttop1\tseconds\n");
+	if (!quiet)
+		fprintf(stderr, "fine-tuning on %zu of %zu training images, %d classes; testing on %zu\n",
+			n_used, train.n, classes.n, test.n);
+
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	probe_accuracy acc = {0};
+	for (long e = 0; e < epochs; e++) {
+		progress prog;
+		progress_start(&prog, "images", (uint64_t)n_used, quiet);
+		finetune_epoch *row = &log_rows[e];
+		if (mae_finetune_epoch(&f, &train, idx, n_used, seed, (int)e, &prog, &row->loss) < 0) {
+			progress_end(&prog);
+			cli_fail();
+		}
+		progress_end(&prog);
+		row->top1 = -1;
+		if ((e + 1) % eval_every == 0 || e + 1 == epochs) {
+			progress_start(&prog, "test images", (uint64_t)test.n, quiet);
+			if (mae_finetune_evaluate(&f, &test, scores, &prog) < 0)
+				cli_fail();
+			progress_end(&prog);
+			probe_accuracy_free(&acc);
+			if (probe_accuracy_of(&acc, scores, test.cls, test.n, classes.n) < 0)
+				cli_fail();
+			row->top1 = acc.top1;
+		}
+		struct timespec t;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		double seconds = (double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) * 1e-9;
+		if (!quiet) {
+			fprintf(stderr, "epoch %ld/%ld: loss %.4f", e + 1, epochs, row->loss);
+			if (row->top1 >= 0)
+				fprintf(stderr, ", test top-1 %.2f%%", 100 * row->top1);
+			fprintf(stderr, " (%.0f s)\n", seconds);
+		}
+		if (log) {
+			fprintf(log, "%ld\t%.6f\t", e + 1, row->loss);
+			if (row->top1 >= 0)
+				fprintf(log, "%.6f", row->top1);
+			fprintf(log, "\t%.3f\n", seconds);
+			fflush(log);
+		}
+	}
+	if (log && fclose(log) != 0) {
+		err_errno("%s", log_path);
+		cli_fail();
+	}
+	if (!quiet)
+		probe_accuracy_text(stderr, &classes, &acc);
+	finetune_report report = {train.n, n_used, test.n, &classes, &o, seed, log_rows,
+				  (int)epochs, &acc};
+	char *json = finetune_report_json(&report);
+	if (!json)
+		cli_fail();
+	cli_write_line(out_path, json);
+	free(json);
+	free(idx);
+	free(scores);
+	free(log_rows);
+	probe_accuracy_free(&acc);
+	probe_classes_free(&classes);
+	image_set_free(&train);
+	image_set_free(&test);
+	mae_finetuner_free(&f);
+	return 0;
+}
