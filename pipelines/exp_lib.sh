@@ -10,6 +10,11 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-$root/build/bin}
 PATH="$BIN:$PATH"
+# an experiment that judges by fine-tuning sets finetune=yes; one with
+# options of its own describes them in extra_usage
+finetune=${finetune:-no}
+ft_blr=${ft_blr:-1e-2}
+extra_usage=${extra_usage:-}
 data=/usr/share/datasets/fashion-mnist
 
 exp_usage() {
@@ -24,7 +29,9 @@ $about
   --seeds LIST   seeds, comma-separated (default 1,2,3)
   --ratio R      the masking ratio compared (default $ratio)
   --threads N    threads (default 2)
-  -h, --help     show this help and exit
+  --labelled N   fine-tuning: labelled training images (default 500)
+  --ft-epochs N  fine-tuning epochs (default 15)
+$extra_usage  -h, --help     show this help and exit
 The papers' settings need their data sets (CIFAR-10, STL-10, Tiny ImageNet),
 which cannot be downloaded here: point img-decode at them in exp_setup.
 USAGE
@@ -45,10 +52,12 @@ exp_setup() {
 	n_test=10000
 	seeds="1 2 3"
 	threads=2
+	labelled=500
+	ft_epochs=15
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help) exp_usage; exit 0 ;;
-		--dir | --train | --test | --epochs | --seeds | --ratio | --threads)
+		--dir | --train | --test | --epochs | --seeds | --ratio | --threads | --labelled | --ft-epochs)
 			[ $# -ge 2 ] || exp_bad_usage "$1 needs a value"
 			case $1 in
 			--dir) out=$2 ;;
@@ -59,6 +68,8 @@ exp_setup() {
 				for s in $seeds; do exp_count "$1" "$s"; done ;;
 			--ratio) ratio=$2 ;;
 			--threads) exp_count "$1" "$2"; threads=$2 ;;
+			--labelled) exp_count "$1" "$2"; labelled=$2 ;;
+			--ft-epochs) exp_count "$1" "$2"; ft_epochs=$2 ;;
 			esac
 			shift 2 ;;
 		*) exp_bad_usage "unknown argument '$1'" ;;
@@ -108,6 +119,13 @@ variant() {
 			"$d/test.emb" -o "$d/linear.json"
 		[ -s "$d/knn.json" ] || linprobe -q -j "$threads" --knn 20 -t "$d/train.emb" \
 			"$d/test.emb" -o "$d/knn.json"
+		if [ "$finetune" = yes ] && [ ! -s "$d/finetune-l$labelled-e$ft_epochs.json" ]; then
+			echo "$label, seed $seed: fine-tuning on $labelled labelled images, $ft_epochs epochs"
+			mae-finetune -q -j "$threads" -s "$seed" --labelled "$labelled" \
+				--epochs "$ft_epochs" --eval-every "$ft_epochs" --blr "$ft_blr" \
+				-t "$train" "$d/model.safetensors" "$test" \
+				-o "$d/finetune-l$labelled-e$ft_epochs.json"
+		fi
 	done
 }
 
@@ -145,8 +163,17 @@ exp_report() {
 		echo "Fashion-MNIST, $n_train training / $n_test test images, fmnist config, $epochs epochs," \
 			"batch $batch, blr 6e-4; seeds: $seeds."
 		echo
-		echo "| variant | linear probe top-1 (%) | 20-NN top-1 (%) | final loss |"
-		echo "|---|---|---|---|"
+		if [ "$finetune" = yes ]; then
+			echo "Fine-tuning: mae-finetune on $labelled labelled training images" \
+				"(class-balanced), $ft_epochs epochs, blr $ft_blr, layer decay 0.75," \
+				"label smoothing 0.1; test top-1 after the last epoch."
+			echo
+			echo "| variant | fine-tune top-1 (%) | linear probe top-1 (%) | 20-NN top-1 (%) | final loss |"
+			echo "|---|---|---|---|---|"
+		else
+			echo "| variant | linear probe top-1 (%) | 20-NN top-1 (%) | final loss |"
+			echo "|---|---|---|---|"
+		fi
 	} >"$md"
 	: >"$runs/bars.dat"
 	i=0
@@ -155,7 +182,12 @@ exp_report() {
 		knn=$(for s in $seeds; do json_num "$runs/$slug/seed$s/knn.json" top1; done | mean_std 1)
 		loss=$(for s in $seeds; do tail -n 1 "$runs/$slug/seed$s/train.log" | cut -f 2; done |
 			mean_std 0)
-		echo "| $label | $lin | $knn | $loss |" >>"$md"
+		if [ "$finetune" = yes ]; then
+			ft=$(for s in $seeds; do json_num "$runs/$slug/seed$s/finetune-l$labelled-e$ft_epochs.json" top1; done | mean_std 1)
+			echo "| $label | $ft | $lin | $knn | $loss |" >>"$md"
+		else
+			echo "| $label | $lin | $knn | $loss |" >>"$md"
+		fi
 		echo "$i \"$label\" $(echo "$lin" | sed 's/ ± / /') $(echo "$knn" | sed 's/ ± / /')" \
 			>>"$runs/bars.dat"
 		i=$((i + 1))
