@@ -98,6 +98,29 @@ typedef struct backend {
 	double (*sum_squares)(const float *x, size_t n);
 	/* x *= s */
 	void (*scale)(float *x, float s, size_t n);
+
+	/* Host memory for upload_async: page-locked on a GPU (cudaHostAlloc),
+	 * without which no copy is asynchronous (from pageable memory the
+	 * driver stages the bytes and returns when they are copied); malloc's
+	 * on the CPU. NULL with a message. */
+	void *(*host_alloc)(size_t n_bytes);
+	void (*host_free)(void *p);
+	/* Uploads that overlap the computing: the next batch copied in while
+	 * the current one computes, on a queue of their own (CUDA: a second
+	 * stream). upload_async queues a copy from host_alloc memory and
+	 * returns. The copies up to an upload_fence form a group that starts
+	 * after every operation issued before its first copy (they may
+	 * overwrite memory those operations still read); wait_uploads makes
+	 * every operation issued after it wait for the groups fenced so far.
+	 * host_src must stay unchanged until a call that returns results to
+	 * the host (download, sum_squares) issued after that wait_uploads has
+	 * returned. The CPU backend copies at once and its fences do nothing:
+	 * its operations run in the calling thread one after the other, so
+	 * there is nothing for a copy to overlap, and a batch's bytes are a
+	 * fraction of a percent of its step's work. */
+	void (*upload_async)(void *dst, const void *host_src, size_t n_bytes);
+	void (*upload_fence)(void);
+	void (*wait_uploads)(void);
 } backend;
 
 #ifdef __cplusplus
@@ -108,10 +131,11 @@ extern "C" {
 const backend *backend_cpu(void);
 
 /* The CUDA backend (kernels/cuda: cuBLAS and CUDA C kernels) on device 0,
- * set up on the first call: one stream, one arena of device memory (90% of
- * what is free, or MASKPIPE_CUDA_MEM_MB), float32 GEMMs (TF32 with
- * MASKPIPE_CUDA_TF32=1). NULL with a message when the build has no CUDA
- * or the machine no usable device. */
+ * set up on the first call: a compute stream and a copy stream
+ * (upload_async), one arena of device memory (90% of what is free, or
+ * MASKPIPE_CUDA_MEM_MB), float32 GEMMs (TF32 with MASKPIPE_CUDA_TF32=1).
+ * NULL with a message when the build has no CUDA or the machine no usable
+ * device. */
 const backend *backend_cuda(void);
 
 /* Whether device is a name backend_for_device takes: cpu, cuda, or auto

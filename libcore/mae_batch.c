@@ -1,4 +1,5 @@
 /* Index lists and pixel arrays of an MAE batch. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,62 +11,75 @@ void mae_batch_init(mae_batch *b)
 	memset(b, 0, sizeof *b);
 }
 
+void mae_batch_init_for(mae_batch *b, const backend *be)
+{
+	mae_batch_init(b);
+	b->host_of = be;
+}
+
+/* frees the arrays; the batch keeps its host memory's owner */
+static void release(mae_batch *b)
+{
+	const backend *host_of = b->host_of;
+	if (host_of)
+		host_of->host_free(b->mem);
+	else
+		free(b->mem);
+	mae_batch_init_for(b, host_of);
+}
+
 void mae_batch_free(mae_batch *b)
 {
-	free(b->enc_offsets);
-	free(b->dec_offsets);
-	free(b->enc_att_offsets);
-	free(b->dec_att_offsets);
-	free(b->patches);
-	free(b->targets);
-	free(b->enc_pos_idx);
-	free(b->enc_patch_rows);
-	free(b->patch_image);
-	free(b->cls_rows);
-	free(b->dec_pos_idx);
-	free(b->dec_from_enc);
-	free(b->dec_mask_rows);
-	free(b->pred_rows);
-	free(b->pred_patch);
-	free(b->zeros);
+	release(b);
 	mae_batch_init(b);
 }
 
-/* Sizes every array for n_images full images: a later batch of the same
- * size never reallocates. */
+/* Lays out the arrays for n images of L patches of K values from base, or
+ * only counts their bytes when base is NULL; returns the bytes used. */
+static size_t layout(mae_batch *b, char *base, size_t n, size_t L, size_t K)
+{
+	size_t tokens = n * (L + 1), patches = n * L, used = 0;
+	/* whole cache lines each */
+#define TAKE(array, n_bytes) \
+	(array = base ? (void *)(base + used) : NULL, used += ((n_bytes) + 63) / 64 * 64)
+	TAKE(b->enc_offsets, (n + 1) * sizeof(int));
+	TAKE(b->dec_offsets, (n + 1) * sizeof(int));
+	TAKE(b->enc_att_offsets, (n + 1) * sizeof(size_t));
+	TAKE(b->dec_att_offsets, (n + 1) * sizeof(size_t));
+	TAKE(b->patches, patches * K * sizeof(float));
+	TAKE(b->targets, patches * K * sizeof(float));
+	TAKE(b->enc_pos_idx, tokens * sizeof(int32_t));
+	TAKE(b->enc_patch_rows, patches * sizeof(int32_t));
+	TAKE(b->patch_image, patches * sizeof(int32_t));
+	TAKE(b->cls_rows, n * sizeof(int32_t));
+	TAKE(b->dec_pos_idx, tokens * sizeof(int32_t));
+	TAKE(b->dec_from_enc, tokens * sizeof(int32_t));
+	TAKE(b->dec_mask_rows, patches * sizeof(int32_t));
+	TAKE(b->pred_rows, patches * sizeof(int32_t));
+	TAKE(b->pred_patch, patches * sizeof(int32_t));
+	TAKE(b->zeros, (patches + n) * sizeof(int32_t));
+#undef TAKE
+	return used;
+}
+
+/* Sizes every array for n_images full images, in one block (one
+ * cudaHostAlloc when page-locked, each of which is slow): a later batch of
+ * the same size never reallocates. */
 static int reserve(mae_batch *b, const mae_config *cfg, int n_images)
 {
 	if (n_images <= b->cap_images)
 		return 0;
 	size_t L = (size_t)mae_n_patches(cfg), K = (size_t)mae_patch_dim(cfg);
-	size_t n = (size_t)n_images, tokens = n * (L + 1), patches = n * L;
-	mae_batch_free(b);
-	b->enc_offsets = malloc((n + 1) * sizeof(int));
-	b->dec_offsets = malloc((n + 1) * sizeof(int));
-	b->enc_att_offsets = malloc((n + 1) * sizeof(size_t));
-	b->dec_att_offsets = malloc((n + 1) * sizeof(size_t));
-	b->patches = malloc(patches * K * sizeof(float));
-	b->targets = malloc(patches * K * sizeof(float));
-	b->enc_pos_idx = malloc(tokens * sizeof(int32_t));
-	b->enc_patch_rows = malloc(patches * sizeof(int32_t));
-	b->patch_image = malloc(patches * sizeof(int32_t));
-	b->cls_rows = malloc(n * sizeof(int32_t));
-	b->dec_pos_idx = malloc(tokens * sizeof(int32_t));
-	b->dec_from_enc = malloc(tokens * sizeof(int32_t));
-	b->dec_mask_rows = malloc(patches * sizeof(int32_t));
-	b->pred_rows = malloc(patches * sizeof(int32_t));
-	b->pred_patch = malloc(patches * sizeof(int32_t));
-	b->zeros = calloc(patches + n, sizeof(int32_t));
-	if (!b->enc_offsets || !b->dec_offsets || !b->enc_att_offsets || !b->dec_att_offsets ||
-	    !b->patches || !b->targets || !b->enc_pos_idx || !b->enc_patch_rows || !b->patch_image ||
-	    !b->cls_rows ||
-	    !b->dec_pos_idx || !b->dec_from_enc || !b->dec_mask_rows || !b->pred_rows ||
-	    !b->pred_patch || !b->zeros) {
-		mae_batch_free(b);
+	size_t n = (size_t)n_images;
+	release(b);
+	size_t n_bytes = layout(b, NULL, n, L, K);
+	b->mem = b->host_of ? b->host_of->host_alloc(n_bytes) : malloc(n_bytes);
+	if (!b->mem)
 		return err_set("out of memory for a batch of %d images", n_images);
-	}
+	layout(b, b->mem, n, L, K);
+	memset(b->zeros, 0, n * (L + 1) * sizeof(int32_t));
 	b->cap_images = n_images;
-	b->cap_tokens = tokens;
+	b->cap_tokens = n * (L + 1);
 	return 0;
 }
 
@@ -92,6 +106,8 @@ int mae_batch_build(mae_batch *b, const mae_config *cfg, const uint8_t *const *p
 	int L = mae_n_patches(cfg), K = mae_patch_dim(cfg);
 	int enc_heads = cfg->heads, dec_heads = cfg->dec_heads;
 	int tok = 0, vis = 0, hid = 0, pred = 0;
+	static _Atomic uint64_t builds;
+	b->build = atomic_fetch_add(&builds, 1) + 1;
 	b->n_images = n_images;
 	b->enc_offsets[0] = b->dec_offsets[0] = 0;
 	b->enc_att_offsets[0] = b->dec_att_offsets[0] = 0;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backend.h"
 #include "mae_config.h"
 
 /* B images, L patches each, K = patch_dim values per patch */
@@ -35,9 +36,16 @@ typedef struct mae_batch {
 	int32_t *zeros;          /* [max(B, n_hidden)] row 0, to broadcast one row */
 	size_t cap_tokens;
 	int cap_images;
+	uint64_t build;          /* unique to each mae_batch_build of the process: what
+				  * mae_model_prefetch knows a batch by */
+	void *mem;               /* one block holding every array */
+	const backend *host_of;  /* whose host_alloc gave mem; NULL: malloc */
 } mae_batch;
 
 void mae_batch_init(mae_batch *b);
+/* A batch for be: its arrays in be's host memory (page-locked on a GPU),
+ * from which mae_model_prefetch uploads asynchronously. */
+void mae_batch_init_for(mae_batch *b, const backend *be);
 void mae_batch_free(mae_batch *b);
 
 /* pixels[i]: image i, img_size^2 * in_chans bytes in row-major HWC order,

@@ -31,10 +31,13 @@ int mae_model_init(mae_model *m, const mae_config *cfg, const backend *be)
 void mae_model_free(mae_model *m)
 {
 	if (m->be) {
+		/* staged copies land before anything reuses their memory */
+		m->be->wait_uploads();
 		m->be->free(m->param_mem);
 		m->be->free(m->grad_mem);
 		m->be->free(m->act_mem);
-		m->be->free(m->idx_mem);
+		m->be->free(m->inputs[0].mem);
+		m->be->free(m->inputs[1].mem);
 	}
 	mae_params_unbind(&m->params);
 	mae_params_unbind(&m->grads);
@@ -79,7 +82,6 @@ static size_t layout_acts(mae_model *m, const mae_batch *b, int with_decoder, fl
 	size_t used = 0;
 	/* a NULL base only counts */
 #define TAKE(ptr, n) (ptr = base ? base + used : NULL, used += (n))
-	TAKE(a->patches, V * K);
 	TAKE(a->patch_emb, V * D);
 	TAKE(a->x0, T * D);
 	for (int i = 0; i < c->depth; i++) {
@@ -106,7 +108,6 @@ static size_t layout_acts(mae_model *m, const mae_batch *b, int with_decoder, fl
 	TAKE(a->dec_rstd, S);
 	TAKE(a->pred_in, N * E);
 	TAKE(a->pred, N * K);
-	TAKE(a->targets, N * K);
 	TAKE(a->dpred, N * K);
 	TAKE(a->row_loss, N);
 	for (int i = 0; i < 3; i++)
@@ -126,17 +127,94 @@ static size_t layout_acts(mae_model *m, const mae_batch *b, int with_decoder, fl
 	return used;
 }
 
-static int32_t *upload_idx(mae_model *m, size_t *used, const int32_t *host, size_t n)
+typedef void (*upload_fn)(void *dst, const void *host_src, size_t n_bytes);
+
+/* The place of n more 4-byte values (floats or int32s) of an input block
+ * from base, where src is uploaded; only counted when base is NULL. */
+static void *put(char *base, size_t *used, const void *src, size_t n, upload_fn upload)
 {
-	int32_t *dst = m->idx_mem + *used;
-	m->be->upload(dst, host, n * sizeof(int32_t));
-	*used += n;
+	void *dst = base ? base + *used : NULL;
+	if (base)
+		upload(dst, src, n * 4);
+	*used += n * 4;
 	return dst;
+}
+
+/* Lays out b's inputs in in from base and uploads them there, or only
+ * counts their bytes when base is NULL; returns the bytes. */
+static size_t place_inputs(mae_inputs *in, const mae_batch *b, const mae_config *c,
+			   int with_decoder, char *base, upload_fn upload)
+{
+	size_t T = (size_t)b->n_enc_tokens, V = (size_t)b->n_visible, K = (size_t)mae_patch_dim(c);
+	size_t B = (size_t)b->n_images, S = B * (mae_n_patches(c) + 1);
+	size_t H = (size_t)b->n_hidden, n_zeros = B > H ? B : H, N = (size_t)b->n_pred;
+	mae_indices *x = &in->idx;
+	size_t used = 0;
+	in->patches = put(base, &used, b->patches, V * K, upload);
+	in->targets = put(base, &used, b->targets, with_decoder ? N * K : 0, upload);
+	x->enc_pos_idx = put(base, &used, b->enc_pos_idx, T, upload);
+	x->enc_patch_rows = put(base, &used, b->enc_patch_rows, V, upload);
+	x->cls_rows = put(base, &used, b->cls_rows, B, upload);
+	x->dec_pos_idx = put(base, &used, b->dec_pos_idx, S, upload);
+	x->dec_from_enc = put(base, &used, b->dec_from_enc, T, upload);
+	x->dec_mask_rows = put(base, &used, b->dec_mask_rows, H, upload);
+	x->pred_rows = put(base, &used, b->pred_rows, N, upload);
+	x->zeros = put(base, &used, b->zeros, n_zeros, upload);
+	x->patch_image = put(base, &used, b->patch_image, V, upload);
+	return used;
+}
+
+/* Copies b's inputs into in: by upload (done on return), or by
+ * upload_async as one fenced group (staged). */
+static int stage(mae_model *m, mae_inputs *in, const mae_batch *b, int with_decoder, int async)
+{
+	const backend *be = m->be;
+	size_t need = place_inputs(in, b, &m->cfg, with_decoder, NULL, NULL);
+	/* the copies of a batch staged there, never taken, land first */
+	if (in->staged)
+		be->wait_uploads();
+	in->staged = 0;
+	if (need > in->cap) {
+		be->free(in->mem);
+		in->cap = 0;
+		in->mem = be->alloc(need);
+		if (!in->mem)
+			return -1;
+		in->cap = need;
+	}
+	place_inputs(in, b, &m->cfg, with_decoder, in->mem, async ? be->upload_async : be->upload);
+	if (async) {
+		be->upload_fence();
+		in->staged = b->build;
+	}
+	in->with_decoder = with_decoder;
+	return 0;
+}
+
+int mae_model_prefetch(mae_model *m, const mae_batch *b, int with_decoder)
+{
+	int into = m->inputs[!m->current].staged ? m->current : !m->current;
+	return stage(m, &m->inputs[into], b, with_decoder, 1);
 }
 
 int mae_model_set_batch(mae_model *m, const mae_batch *b, int with_decoder)
 {
 	const backend *be = m->be;
+	int from = -1;
+	for (int i = 0; i < 2; i++)
+		if (m->inputs[i].staged && m->inputs[i].staged == b->build &&
+		    m->inputs[i].with_decoder >= with_decoder)
+			from = i;
+	if (from >= 0) {
+		be->wait_uploads();
+		m->inputs[from].staged = 0;
+	} else {
+		/* the current batch's inputs, unless a staged batch waits there */
+		from = m->inputs[m->current].staged ? !m->current : m->current;
+		if (stage(m, &m->inputs[from], b, with_decoder, 0) < 0)
+			return -1;
+	}
+	m->current = from;
 	size_t need = layout_acts(m, b, with_decoder, NULL);
 	if (need > m->act_cap) {
 		be->free(m->act_mem);
@@ -147,37 +225,13 @@ int mae_model_set_batch(mae_model *m, const mae_batch *b, int with_decoder)
 		m->act_cap = need;
 	}
 	layout_acts(m, b, with_decoder, m->act_mem);
-	size_t T = (size_t)b->n_enc_tokens, S = (size_t)b->n_images * (mae_n_patches(&m->cfg) + 1);
-	size_t B = (size_t)b->n_images, n_zeros = B > (size_t)b->n_hidden ? B : (size_t)b->n_hidden;
-	size_t idx_need = T * 2 + 2 * (size_t)b->n_visible + B + S + (size_t)b->n_hidden +
-			  (size_t)b->n_pred + n_zeros;
-	if (idx_need > m->idx_cap) {
-		be->free(m->idx_mem);
-		m->idx_cap = 0;
-		m->idx_mem = be->alloc(idx_need * sizeof(int32_t));
-		if (!m->idx_mem)
-			return -1;
-		m->idx_cap = idx_need;
-	}
+	const mae_inputs *in = &m->inputs[from];
 	m->batch = b;
-	size_t used = 0;
-	mae_indices *x = &m->idx;
-	x->enc_pos_idx = upload_idx(m, &used, b->enc_pos_idx, T);
-	x->enc_patch_rows = upload_idx(m, &used, b->enc_patch_rows, (size_t)b->n_visible);
-	x->cls_rows = upload_idx(m, &used, b->cls_rows, B);
-	x->dec_pos_idx = upload_idx(m, &used, b->dec_pos_idx, S);
-	x->dec_from_enc = upload_idx(m, &used, b->dec_from_enc, T);
-	x->dec_mask_rows = upload_idx(m, &used, b->dec_mask_rows, (size_t)b->n_hidden);
-	x->pred_rows = upload_idx(m, &used, b->pred_rows, (size_t)b->n_pred);
-	x->zeros = upload_idx(m, &used, b->zeros, n_zeros);
-	x->patch_image = upload_idx(m, &used, b->patch_image, (size_t)b->n_visible);
-	size_t K = (size_t)mae_patch_dim(&m->cfg);
-	be->upload(m->acts.patches, b->patches, (size_t)b->n_visible * K * sizeof(float));
-	if (!with_decoder)
-		return 0;
-	be->upload(m->acts.targets, b->targets, (size_t)b->n_pred * K * sizeof(float));
-	if (m->cfg.norm_pix_loss)
-		be->normalize_rows(m->acts.targets, b->n_pred, (int)K, 1e-6f);
+	m->idx = in->idx;
+	m->acts.patches = in->patches;
+	m->acts.targets = in->targets;
+	if (with_decoder && m->cfg.norm_pix_loss)
+		be->normalize_rows(in->targets, b->n_pred, mae_patch_dim(&m->cfg), 1e-6f);
 	return 0;
 }
 

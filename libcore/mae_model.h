@@ -15,7 +15,7 @@
 /* Everything computed for one batch (backend memory). T encoder tokens, S =
  * B(L+1) decoder tokens, V visible patches, N predicted patches. */
 typedef struct mae_acts {
-	float *patches;        /* [V, K] */
+	float *patches;        /* [V, K] the batch's inputs (mae_inputs) */
 	float *patch_emb;      /* [V, D] */
 	float *x0;             /* [T, D] encoder input */
 	mae_block_acts *enc;   /* depth */
@@ -26,7 +26,7 @@ typedef struct mae_acts {
 	float *dec_out, *dec_mean, *dec_rstd;  /* [S, E], [S], [S] */
 	float *pred_in;        /* [N, E] dec_out rows of the predicted patches */
 	float *pred;           /* [N, K] */
-	float *targets;        /* [N, K] */
+	float *targets;        /* [N, K] the batch's inputs (mae_inputs) */
 	float *dpred;          /* [N, K] */
 	float *row_loss;       /* [N] */
 	float *grad[3];        /* [max(T D, S E, N E, V D)] each: gradients flowing back */
@@ -39,6 +39,19 @@ typedef struct mae_indices {
 		*dec_mask_rows, *pred_rows, *zeros, *patch_image;
 } mae_indices;
 
+/* What a batch uploads (pixels, targets and index lists) in backend memory.
+ * A model has two: the next batch is copied into one while the current
+ * batch computes from the other. */
+typedef struct mae_inputs {
+	void *mem;
+	size_t cap;                /* bytes */
+	float *patches, *targets;  /* [V, K], [N, K] */
+	mae_indices idx;
+	uint64_t staged;           /* the build of the batch copied by mae_model_prefetch
+				    * and not yet current, 0: none */
+	int with_decoder;          /* whether the targets were copied too */
+} mae_inputs;
+
 typedef struct mae_model {
 	mae_config cfg;
 	const backend *be;
@@ -47,10 +60,10 @@ typedef struct mae_model {
 	mae_params params, grads;
 	float *act_mem;
 	size_t act_cap;                /* floats */
-	int32_t *idx_mem;
-	size_t idx_cap;
+	mae_inputs inputs[2];
+	int current;                   /* inputs[current]: the current batch's */
 	mae_acts acts;
-	mae_indices idx;
+	mae_indices idx;               /* the current batch's (inputs[current].idx) */
 	const mae_batch *batch;
 	mae_seqs enc_seqs, dec_seqs;
 	float *host_row_loss;
@@ -66,9 +79,24 @@ int mae_model_init_weights(mae_model *m, uint64_t seed);
 
 /* Makes the batch the current one: sizes the activations (the encoder's
  * only, unless with_decoder) and uploads the pixels, targets (normalised
- * per patch with norm_pix_loss) and index lists. The batch must stay
- * alive until the next one. */
+ * per patch with norm_pix_loss) and index lists, or, when b was given to
+ * mae_model_prefetch (with the decoder if with_decoder), makes the backend
+ * wait for that copy instead. The batch must stay alive until the next
+ * one. */
 int mae_model_set_batch(mae_model *m, const mae_batch *b, int with_decoder);
+
+/* Stages b for a later mae_model_set_batch(m, b, with_decoder): copies
+ * what it uploads into the inputs the current batch does not use, on the
+ * backend's copy queue (upload_async), so that the copy overlaps what the
+ * current batch computes; nothing else changes. If those inputs hold a
+ * batch staged and not yet current, the copy goes into the current
+ * batch's instead, after the work issued on them (issue the current
+ * batch's work first: prefetch the next batch, then compute the one
+ * prefetched before). b's arrays should be the backend's host memory
+ * (mae_batch_init_for), or the copy is not asynchronous; b must stay
+ * alive and unchanged until it is current and a result of it has been
+ * read (mae_model_loss, _embed, _predict). 0, or -1 with a message. */
+int mae_model_prefetch(mae_model *m, const mae_batch *b, int with_decoder);
 
 /* The encoder: acts.enc_out. */
 void mae_model_encode(mae_model *m);

@@ -24,6 +24,10 @@ typedef struct mae_trainer {
 	mae_model model;
 	adamw opt;
 	mae_batch batch;
+	/* batches built by mae_trainer_prefetch, n_ahead of them, the first
+	 * (the next step's) in ahead[first_ahead] */
+	mae_batch ahead[2];
+	int n_ahead, first_ahead;
 	mae_train_opts o;
 } mae_trainer;
 
@@ -36,5 +40,16 @@ void mae_trainer_free(mae_trainer *t);
  * before anything changes: -1 with "loss is nan at step N". */
 int mae_trainer_step(mae_trainer *t, const uint8_t *const *pixels, const uint8_t *const *masks,
 		     int n, mae_step_info *info);
+
+/* Builds the batch of a later step from n images and their masks, and
+ * stages it (mae_model_prefetch): on a GPU it is copied while the steps
+ * before it compute. At most two wait: the next step's and the one after.
+ * So that the copy overlaps a step, build the batch of step i+1, then take
+ * step i. 0, or -1 with a message. */
+int mae_trainer_prefetch(mae_trainer *t, const uint8_t *const *pixels,
+			 const uint8_t *const *masks, int n);
+/* mae_trainer_step on the first batch mae_trainer_prefetch built; the
+ * same results as mae_trainer_step on its images. */
+int mae_trainer_step_prefetched(mae_trainer *t, mae_step_info *info);
 
 #endif

@@ -76,6 +76,22 @@ static double seconds_now(void)
  * its steps used, which only a run with the same batch size can count */
 #define BATCH_KEY "train.batch"
 
+/* Reads the next batch of records and has the trainer stage it: 1, 0 at the
+ * end of the input (a last short batch is dropped: drop_last), or -1 with
+ * a message. */
+static int read_ahead(mae_trainer *t, recbatch *recs, rec_reader *rd, const uint8_t **pixels,
+		      const uint8_t **masks)
+{
+	if (recbatch_read(recs, rd) < 0)
+		return -1;
+	if (recs->n < t->o.batch)
+		return 0;
+	if (mae_batch_input(recs, &t->model.cfg, 1, pixels, masks, rec_reader_name(rd)) < 0 ||
+	    mae_trainer_prefetch(t, pixels, masks, recs->n) < 0)
+		return -1;
+	return 1;
+}
+
 static void save(const char *path, const mae_trainer *t, int batch)
 {
 	char batch_text[24];
@@ -218,16 +234,20 @@ int main(int argc, char **argv)
 	progress prog;
 	progress_start(&prog, "images", (uint64_t)o.total * o.batch, quiet);
 	prog.done = (uint64_t)t.opt.step * o.batch;
-	while (t.opt.step < o.total) {
-		if (recbatch_read(&recs, rd) < 0)
-			cli_fail();
-		int n = recs.n;
-		if (n < o.batch)
-			break;
-		if (mae_batch_input(&recs, &cfg, 1, pixels, masks, rec_reader_name(rd)) < 0)
-			cli_fail();
+	int ahead = t.opt.step < o.total ? read_ahead(&t, &recs, rd, pixels, masks) : 0;
+	if (ahead < 0)
+		cli_fail();
+	while (ahead) {
+		/* The next step's batch is read and staged before this step runs,
+		 * so that on a GPU its upload overlaps this step's computing. Its
+		 * failure waits for the end of this step, where a run reading a
+		 * batch at a time would meet it. */
+		int next = t.opt.step + 1 < o.total ? read_ahead(&t, &recs, rd, pixels, masks) : 0;
+		char next_failure[1024] = "";
+		if (next < 0)
+			snprintf(next_failure, sizeof next_failure, "%s", err_msg());
 		mae_step_info info;
-		if (mae_trainer_step(&t, pixels, masks, n, &info) < 0) {
+		if (mae_trainer_step_prefetched(&t, &info) < 0) {
 			progress_end(&prog);
 			err_prefix("%s: ", rec_reader_name(rd));
 			fprintf(stderr, "%s: %s; the last checkpoint written is kept\n", cli_prog(),
@@ -239,9 +259,14 @@ int main(int argc, char **argv)
 				info.grad_norm, seconds_now() - start);
 		progress_detail(&prog, "step %ld, loss %.4f, lr %.3g", t.opt.step, info.loss,
 				info.lr);
-		progress_add(&prog, (uint64_t)n);
+		progress_add(&prog, (uint64_t)o.batch);
 		if (save_every && t.opt.step % save_every == 0)
 			save(out_path, &t, o.batch);
+		if (next < 0) {
+			err_set("%s", next_failure);
+			cli_fail();
+		}
+		ahead = next;
 	}
 	progress_end(&prog);
 	save(out_path, &t, o.batch);

@@ -47,6 +47,19 @@ static void cpu_zero(void *p, size_t n_bytes)
 		memset(p, 0, n_bytes);
 }
 
+static void *cpu_host_alloc(size_t n_bytes)
+{
+	void *p = malloc(n_bytes ? n_bytes : 1);
+	if (!p)
+		err_set("out of memory (%zu bytes)", n_bytes);
+	return p;
+}
+
+/* nothing to wait for: every upload was a memcpy done when issued */
+static void cpu_no_queue(void)
+{
+}
+
 static const backend cpu_backend = {
 	.name = "cpu",
 	.set_threads = cpu_set_threads,
@@ -72,6 +85,11 @@ static const backend cpu_backend = {
 	.adamw = cpu_adamw,
 	.sum_squares = cpu_sum_squares,
 	.scale = cpu_scale,
+	.host_alloc = cpu_host_alloc,
+	.host_free = cpu_free,
+	.upload_async = cpu_copy,
+	.upload_fence = cpu_no_queue,
+	.wait_uploads = cpu_no_queue,
 };
 
 const backend *backend_cpu(void)

@@ -1,6 +1,7 @@
 /* The CUDA backend: cuBLAS for the GEMMs, the kernels of the *.cuh files
- * for the rest, all on one stream, in memory from one device arena
- * allocated on first use (arena.h). One translation unit, compiled twice:
+ * for the rest, all on one compute stream, in memory from one device arena
+ * allocated on first use (arena.h); a second stream for the uploads that
+ * overlap the computing (upload_async). One translation unit, compiled twice:
  * by nvcc into the real backend (backend_cuda), and by g++ with CUDA_EMU
  * into the emulation the tests run on the CPU (backend_cuda_emu). */
 #include <math.h>
@@ -44,6 +45,12 @@ extern "C" {
 
 static struct {
 	cudaStream_t stream;
+	/* upload_async's stream; uploads_done is recorded on it at each
+	 * upload_fence, compute_mark on the compute stream before each group
+	 * of copies; group_open: a group has begun and is not fenced yet */
+	cudaStream_t copy_stream;
+	cudaEvent_t uploads_done, compute_mark;
+	int group_open;
 	cublasHandle_t blas;
 	cublasComputeType_t compute;
 	char *base;
@@ -92,6 +99,54 @@ static void cuda_download(void *host_dst, const void *src, size_t n_bytes)
 		return;
 	CUDA_CHECK(cudaMemcpyAsync(host_dst, src, n_bytes, cudaMemcpyDeviceToHost, dev.stream));
 	CUDA_CHECK(cudaStreamSynchronize(dev.stream));
+}
+
+static void *cuda_host_alloc(size_t n_bytes)
+{
+	void *p = NULL;
+	cudaError_t rc = cudaHostAlloc(&p, n_bytes ? n_bytes : 1, cudaHostAllocDefault);
+	if (rc != cudaSuccess) {
+		err_set("cannot allocate %zu bytes of page-locked host memory: %s", n_bytes,
+			cudaGetErrorString(rc));
+		return NULL;
+	}
+	return p;
+}
+
+static void cuda_host_free(void *p)
+{
+	if (!p)
+		return;
+	/* a copy from p may still be queued */
+	CUDA_CHECK(cudaStreamSynchronize(dev.copy_stream));
+	CUDA_CHECK(cudaFreeHost(p));
+}
+
+static void cuda_upload_async(void *dst, const void *host_src, size_t n_bytes)
+{
+	if (!n_bytes)
+		return;
+	if (!dev.group_open) {
+		/* the group may overwrite memory that kernels issued before still
+		 * read (the previous batch's inputs): it waits for them */
+		CUDA_CHECK(cudaEventRecord(dev.compute_mark, dev.stream));
+		CUDA_CHECK(cudaStreamWaitEvent(dev.copy_stream, dev.compute_mark, 0));
+		dev.group_open = 1;
+	}
+	CUDA_CHECK(cudaMemcpyAsync(dst, host_src, n_bytes, cudaMemcpyHostToDevice,
+				   dev.copy_stream));
+}
+
+static void cuda_upload_fence(void)
+{
+	CUDA_CHECK(cudaEventRecord(dev.uploads_done, dev.copy_stream));
+	dev.group_open = 0;
+}
+
+/* on the device: the host goes on issuing work */
+static void cuda_wait_uploads(void)
+{
+	CUDA_CHECK(cudaStreamWaitEvent(dev.stream, dev.uploads_done, 0));
 }
 
 static void cuda_zero(void *p, size_t n_bytes)
@@ -315,6 +370,11 @@ static const backend cuda_backend = {
 	.adamw = cuda_adamw,
 	.sum_squares = cuda_sum_squares,
 	.scale = cuda_scale,
+	.host_alloc = cuda_host_alloc,
+	.host_free = cuda_host_free,
+	.upload_async = cuda_upload_async,
+	.upload_fence = cuda_upload_fence,
+	.wait_uploads = cuda_wait_uploads,
 };
 
 /* The arena takes MASKPIPE_CUDA_MEM_MB, or 90% of what the device has
@@ -329,7 +389,7 @@ static size_t arena_bytes(void)
 	return free_bytes / 10 * 9;
 }
 
-/* Device 0: stream, cuBLAS and the arena; -1 with the reason on failure. */
+/* Device 0: streams, cuBLAS and the arena; -1 with the reason on failure. */
 static int device_init(void)
 {
 	int n_devices = 0;
@@ -339,6 +399,11 @@ static int device_init(void)
 			       rc != cudaSuccess ? cudaGetErrorString(rc) : "none found");
 	CUDA_CHECK(cudaSetDevice(0));
 	CUDA_CHECK(cudaStreamCreate(&dev.stream));
+	/* non-blocking: no implicit order with the legacy default stream, so
+	 * nothing but the events orders its copies */
+	CUDA_CHECK(cudaStreamCreateWithFlags(&dev.copy_stream, cudaStreamNonBlocking));
+	CUDA_CHECK(cudaEventCreateWithFlags(&dev.uploads_done, cudaEventDisableTiming));
+	CUDA_CHECK(cudaEventCreateWithFlags(&dev.compute_mark, cudaEventDisableTiming));
 	CUBLAS_CHECK(cublasCreate(&dev.blas));
 	CUBLAS_CHECK(cublasSetStream(dev.blas, dev.stream));
 	/* TF32 rounds the GEMMs' inputs to 10 mantissa bits: only when asked */

@@ -5,7 +5,8 @@
  * shim cuda_emu.h). Kernels are launched only through LAUNCH, so both
  * builds run identical kernel code. Every runtime and cuBLAS call is
  * checked: through CUDA_CHECK or CUBLAS_CHECK, or by hand where a failure
- * is an answer (no device, no room for the arena). */
+ * is an answer (no device, no room for the arena or for page-locked host
+ * memory). */
 #ifndef MASKPIPE_CUDA_COMPAT_H
 #define MASKPIPE_CUDA_COMPAT_H
 
@@ -15,7 +16,7 @@
 #ifdef CUDA_EMU
 #include "cuda_emu.h"
 #define LAUNCH(kernel, n_blocks, n_threads, stream, ...) \
-	emu_launch((n_blocks), (n_threads), [=]() { kernel(__VA_ARGS__); })
+	emu_launch((stream), (n_blocks), (n_threads), [=]() { kernel(__VA_ARGS__); })
 #else
 #include <cublas_v2.h>
 #include <cuda_runtime.h>

@@ -6,10 +6,17 @@
  * so __syncthreads is that barrier, __shared__ variables are statics (one
  * block is alive at a time), and a warp shuffle is an exchange through a
  * static buffer between two barriers (every thread of the block must make
- * the call, which the kernels do). The runtime is host memory, streams are
- * the calling thread, and cuBLAS GEMMs are CBLAS calls in its column-major
- * convention, so the backend's row-major-to-column-major argument swap is
- * tested too. Only what cuda_backend.cu uses is here. */
+ * the call, which the kernels do). The runtime is host memory; kernels,
+ * memsets and cuBLAS calls run at once in the calling thread whatever their
+ * stream, and cuBLAS GEMMs are CBLAS calls in its column-major convention,
+ * so the backend's row-major-to-column-major argument swap is tested too.
+ * A non-blocking stream (the backend's copy stream) is the exception: it
+ * carries host-to-device copies alone, which wait in its queue until
+ * something waits for them (an event recorded after them, a synchronize,
+ * cudaFreeHost), the latest a GPU could run them, so a missing wait reads
+ * stale data; a copy from pageable memory runs at once, as the driver's
+ * staging makes it on a GPU. cuda_emu_counts.h counts what the copy path
+ * did. Only what cuda_backend.cu uses is here. */
 #ifndef MASKPIPE_CUDA_EMU_H
 #define MASKPIPE_CUDA_EMU_H
 
@@ -20,6 +27,8 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "cuda_emu_counts.h"
 
 #define __global__
 #define __device__
@@ -60,6 +69,56 @@ template <typename T> static inline T __shfl_xor_sync(unsigned mask, T v, int la
 	T other = (T)emu_exchange[threadIdx.x ^ (unsigned)lane_mask];
 	__syncthreads();
 	return other;
+}
+
+/* defined in the header: the shim is compiled once, into cuda_emu.o */
+cuda_emu_counts cuda_emu_counted;
+
+static void emu_unsupported(const char *what)
+{
+	fprintf(stderr, "cuda_emu.h: %s is not emulated\n", what);
+	exit(1);
+}
+
+/* A stream: nothing of its own, unless it is a copy stream (queued), whose
+ * copies wait in copies[0..n_copies); n_issued and n_done count its copies
+ * ever queued and ever run, the positions events mark. */
+struct emu_copy {
+	void *dst;
+	const void *src;
+	size_t n_bytes;
+};
+typedef struct emu_stream {
+	int queued;
+	emu_copy *copies;
+	size_t n_copies, cap_copies;
+	unsigned long long n_issued, n_done;
+} *cudaStream_t;
+
+/* streams and events are never destroyed: a few for the process */
+#define EMU_MAX_STREAMS 4
+static emu_stream emu_streams[EMU_MAX_STREAMS];
+static int emu_n_streams;
+
+/* runs the copies of s up to position (a count of copies issued) */
+static void emu_run_copies(emu_stream *s, unsigned long long position)
+{
+	size_t n = 0;
+	while (s->n_done < position && n < s->n_copies) {
+		memmove(s->copies[n].dst, s->copies[n].src, s->copies[n].n_bytes);
+		n++;
+		s->n_done++;
+	}
+	if (n) {
+		memmove(s->copies, s->copies + n, (s->n_copies - n) * sizeof *s->copies);
+		s->n_copies -= n;
+	}
+}
+
+static void emu_run_all_copies(void)
+{
+	for (int i = 0; i < emu_n_streams; i++)
+		emu_run_copies(&emu_streams[i], emu_streams[i].n_issued);
 }
 
 /* The threads of a block: a pool started on the first launch and kept
@@ -106,8 +165,11 @@ template <typename F> static void emu_call(const void *body)
 	(*(const F *)body)();
 }
 
-template <typename F> static void emu_launch(int n_blocks, int n_threads, F body)
+template <typename F>
+static void emu_launch(cudaStream_t stream, int n_blocks, int n_threads, F body)
 {
+	if (stream && stream->queued)
+		emu_unsupported("a kernel on a copy stream");
 	if (n_blocks < 1 || n_threads < 1 || n_threads > EMU_MAX_THREADS) {
 		fprintf(stderr, "emu_launch: bad launch of %d blocks of %d threads\n", n_blocks,
 			n_threads);
@@ -149,7 +211,14 @@ typedef enum {
 	cudaMemcpyDeviceToHost = 2,
 	cudaMemcpyDeviceToDevice = 3
 } cudaMemcpyKind;
-typedef struct emu_stream *cudaStream_t;
+enum { cudaStreamNonBlocking = 1, cudaEventDisableTiming = 2, cudaHostAllocDefault = 0 };
+typedef struct emu_event {
+	emu_stream *stream;
+	unsigned long long position;
+} *cudaEvent_t;
+#define EMU_MAX_EVENTS 8
+static emu_event emu_events[EMU_MAX_EVENTS];
+static int emu_n_events;
 
 /* the memory the emulated device reports free: enough for the tests */
 #define EMU_DEVICE_BYTES ((size_t)128 << 20)
@@ -194,35 +263,145 @@ static inline cudaError_t cudaFree(void *p)
 	return cudaSuccess;
 }
 
-static inline cudaError_t cudaStreamCreate(cudaStream_t *s)
+static inline cudaError_t cudaStreamCreateWithFlags(cudaStream_t *s, unsigned flags)
 {
-	*s = NULL;
+	if (emu_n_streams == EMU_MAX_STREAMS)
+		emu_unsupported("more streams");
+	*s = &emu_streams[emu_n_streams++];
+	(*s)->queued = flags == cudaStreamNonBlocking;
 	return cudaSuccess;
 }
 
-static inline cudaError_t cudaStreamDestroy(cudaStream_t s)
+static inline cudaError_t cudaStreamCreate(cudaStream_t *s)
 {
-	(void)s;
-	return cudaSuccess;
+	return cudaStreamCreateWithFlags(s, 0);
 }
 
 static inline cudaError_t cudaStreamSynchronize(cudaStream_t s)
 {
-	(void)s;
+	emu_run_copies(s, s->n_issued);
 	return cudaSuccess;
+}
+
+static inline cudaError_t cudaEventCreateWithFlags(cudaEvent_t *e, unsigned flags)
+{
+	(void)flags;
+	if (emu_n_events == EMU_MAX_EVENTS)
+		emu_unsupported("more events");
+	*e = &emu_events[emu_n_events++];
+	return cudaSuccess;
+}
+
+static inline cudaError_t cudaEventRecord(cudaEvent_t e, cudaStream_t s)
+{
+	e->stream = s;
+	e->position = s->n_issued;
+	return cudaSuccess;
+}
+
+/* Work on s issued from now on comes after what e marks: the copies before
+ * it run now, when s is the compute stream (whose work runs at once); a
+ * copy stream waiting for the compute stream has nothing to wait for. */
+static inline cudaError_t cudaStreamWaitEvent(cudaStream_t s, cudaEvent_t e, unsigned flags)
+{
+	(void)flags;
+	if (!e->stream)
+		return cudaSuccess;
+	if (s->queued && e->stream->queued)
+		emu_unsupported("a copy stream waiting for another");
+	if (e->stream->queued) {
+		emu_run_copies(e->stream, e->position);
+		cuda_emu_counted.copy_waits++;
+	} else if (s->queued) {
+		cuda_emu_counted.compute_waits++;
+	}
+	return cudaSuccess;
+}
+
+/* page-locked allocations: [start, start + n_bytes) each */
+static struct {
+	const char *start;
+	size_t n_bytes;
+} *emu_pinned;
+static size_t emu_n_pinned, emu_cap_pinned;
+
+static inline cudaError_t cudaHostAlloc(void **p, size_t n_bytes, unsigned flags)
+{
+	(void)flags;
+	if (emu_n_pinned == emu_cap_pinned) {
+		size_t cap = emu_cap_pinned ? 2 * emu_cap_pinned : 16;
+		void *grown = realloc(emu_pinned, cap * sizeof *emu_pinned);
+		if (!grown)
+			return cudaErrorMemoryAllocation;
+		emu_pinned = (decltype(emu_pinned))grown;
+		emu_cap_pinned = cap;
+	}
+	if (!(*p = malloc(n_bytes)))
+		return cudaErrorMemoryAllocation;
+	emu_pinned[emu_n_pinned].start = (const char *)*p;
+	emu_pinned[emu_n_pinned++].n_bytes = n_bytes;
+	cuda_emu_counted.host_allocs++;
+	return cudaSuccess;
+}
+
+static inline cudaError_t cudaFreeHost(void *p)
+{
+	/* as on a GPU, freeing page-locked memory waits for the device */
+	emu_run_all_copies();
+	for (size_t i = 0; i < emu_n_pinned; i++)
+		if (emu_pinned[i].start == p) {
+			emu_pinned[i] = emu_pinned[--emu_n_pinned];
+			free(p);
+			return cudaSuccess;
+		}
+	emu_unsupported("cudaFreeHost of memory cudaHostAlloc did not give");
+	return cudaSuccess;
+}
+
+static inline int emu_is_pinned(const void *p, size_t n_bytes)
+{
+	const char *c = (const char *)p;
+	for (size_t i = 0; i < emu_n_pinned; i++)
+		if (c >= emu_pinned[i].start &&
+		    c + n_bytes <= emu_pinned[i].start + emu_pinned[i].n_bytes)
+			return 1;
+	return 0;
 }
 
 static inline cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t n_bytes,
 					  cudaMemcpyKind kind, cudaStream_t s)
 {
-	(void)kind, (void)s;
-	memmove(dst, src, n_bytes);
+	if (!s->queued) {
+		memmove(dst, src, n_bytes);
+		return cudaSuccess;
+	}
+	if (kind != cudaMemcpyHostToDevice)
+		emu_unsupported("a copy stream's copy other than host to device");
+	s->n_issued++;
+	if (!emu_is_pinned(src, n_bytes)) {
+		cuda_emu_counted.pageable_copies++;
+		emu_run_copies(s, s->n_issued - 1);
+		memmove(dst, src, n_bytes);
+		s->n_done++;
+		return cudaSuccess;
+	}
+	if (s->n_copies == s->cap_copies) {
+		size_t cap = s->cap_copies ? 2 * s->cap_copies : 16;
+		void *grown = realloc(s->copies, cap * sizeof *s->copies);
+		if (!grown)
+			return cudaErrorMemoryAllocation;
+		s->copies = (emu_copy *)grown;
+		s->cap_copies = cap;
+	}
+	s->copies[s->n_copies++] = {dst, src, n_bytes};
+	cuda_emu_counted.queued_copies++;
 	return cudaSuccess;
 }
 
 static inline cudaError_t cudaMemsetAsync(void *p, int value, size_t n_bytes, cudaStream_t s)
 {
-	(void)s;
+	if (s->queued)
+		emu_unsupported("a memset on a copy stream");
 	memset(p, value, n_bytes);
 	return cudaSuccess;
 }
@@ -249,7 +428,9 @@ static inline cublasStatus_t cublasDestroy(cublasHandle_t h)
 
 static inline cublasStatus_t cublasSetStream(cublasHandle_t h, cudaStream_t s)
 {
-	(void)h, (void)s;
+	(void)h;
+	if (s->queued)
+		emu_unsupported("cuBLAS on a copy stream");
 	return CUBLAS_STATUS_SUCCESS;
 }
 

@@ -5,7 +5,13 @@
  * test is the emulation build (the same kernels compiled for the host,
  * kernels/cuda/cuda_emu.h); with MASKPIPE_PARITY_DEVICE=cuda (`make
  * test-gpu`) it is the real one, and the test skips, saying so, when there
- * is no device.
+ * is no device. Then, on both backends, the batches prefetched ahead by the
+ * training and inference loops (their upload beside the computing) give
+ * byte for byte the results of batches uploaded when they are used, and
+ * on the emulation the copies took the asynchronous path: queued on the
+ * copy stream from page-locked memory, the compute stream waiting for them
+ * (the emulated copy stream runs its copies only then, so a missing wait
+ * reads stale inputs).
  *
  * Relative error is normwise, max |got - want| / max |want| over a tensor:
  * float32 results that cancel to near zero (GELU of -4, a normalised
@@ -17,8 +23,11 @@
 
 #include "backend.h"
 #include "check.h"
+#include "cuda/cuda_emu_counts.h"
 #include "err.h"
+#include "mae_infer.h"
 #include "mae_train.h"
+#include "patchgrid.h"
 #include "rng.h"
 
 /* the emulation object linked into this test alone (Makefile) */
@@ -398,6 +407,212 @@ static void training_step_matches_cpu_norm_pix(void)
 	training_step_matches_cpu(1);
 }
 
+/* Prefetching: three steps (the third batch is staged while the second
+ * waits), three images each with masks of their own */
+enum { N_STEPS = 3 };
+static uint8_t ahead_px[N_STEPS][N_IMG][PX], ahead_mk[N_STEPS][N_IMG][2];
+
+static void make_ahead_batches(void)
+{
+	rng g;
+	rng_seed(&g, 8, 0);
+	for (int s = 0; s < N_STEPS; s++)
+		for (int i = 0; i < N_IMG; i++) {
+			for (int k = 0; k < PX; k++)
+				ahead_px[s][i][k] = (uint8_t)rng_below(&g, 256);
+			/* 6 to 10 of the 16 patches hidden */
+			ahead_mk[s][i][0] = (uint8_t)(0x3f << (s + i) % 3);
+			ahead_mk[s][i][1] = (uint8_t)(rng_below(&g, 16) << 4);
+		}
+}
+
+/* how the emulation's counts grew since *before (then updated) */
+static cuda_emu_counts counted_since(cuda_emu_counts *before)
+{
+	cuda_emu_counts now = cuda_emu_counted, d = {
+		now.queued_copies - before->queued_copies,
+		now.pageable_copies - before->pageable_copies,
+		now.copy_waits - before->copy_waits,
+		now.compute_waits - before->compute_waits,
+		now.host_allocs - before->host_allocs,
+	};
+	*before = now;
+	return d;
+}
+
+/* N_STEPS steps on be, each batch uploaded when used or prefetched a step
+ * ahead: the losses, the weights, and the emulation's counts of the steps */
+static cuda_emu_counts train_steps(const backend *be, int prefetch, double *losses,
+				   float *params)
+{
+	cuda_emu_counts before = cuda_emu_counted;
+	mae_config cfg = tiny;
+	cfg.norm_pix_loss = 1;
+	mae_trainer t;
+	memset(&t, 0, sizeof t);
+	mae_train_opts o = {.batch = N_IMG, .blr = BLR, .warmup = 1, .total = N_STEPS};
+	mae_trainer_init(&t, &o);
+	CHECK_EQ(mae_model_init(&t.model, &cfg, be), 0);
+	CHECK_EQ(mae_model_init_weights(&t.model, 5), 0);
+	CHECK_EQ(adamw_init(&t.opt, &t.model), 0);
+	const uint8_t *pxs[N_STEPS][N_IMG], *mks[N_STEPS][N_IMG];
+	for (int s = 0; s < N_STEPS; s++)
+		for (int i = 0; i < N_IMG; i++)
+			pxs[s][i] = ahead_px[s][i], mks[s][i] = ahead_mk[s][i];
+	if (prefetch)
+		CHECK_EQ(mae_trainer_prefetch(&t, pxs[0], mks[0], N_IMG), 0);
+	for (int s = 0; s < N_STEPS; s++) {
+		mae_step_info info;
+		if (prefetch && s + 1 < N_STEPS)
+			CHECK_EQ(mae_trainer_prefetch(&t, pxs[s + 1], mks[s + 1], N_IMG), 0);
+		if (prefetch)
+			CHECK_EQ(mae_trainer_step_prefetched(&t, &info), 0);
+		else
+			CHECK_EQ(mae_trainer_step(&t, pxs[s], mks[s], N_IMG, &info), 0);
+		losses[s] = info.loss;
+	}
+	be->download(params, t.model.param_mem, t.model.layout.n_floats * sizeof(float));
+	cuda_emu_counts steps = counted_since(&before);
+	mae_trainer_free(&t);
+	return steps;
+}
+
+/* n_batches prefetched batches took the asynchronous path (the emulation) */
+static void check_async_path(cuda_emu_counts d, int n_batches)
+{
+	printf("  %ld copies queued, %ld from pageable memory, %ld waits for copies, %ld for "
+	       "the computing, %ld page-locked allocations\n",
+	       d.queued_copies, d.pageable_copies, d.copy_waits, d.compute_waits, d.host_allocs);
+	/* pixels and index lists at least, per batch */
+	CHECK(d.queued_copies >= 2L * n_batches);
+	CHECK_EQ(d.pageable_copies, 0);
+	/* one fenced group per batch, each waited for once */
+	CHECK_EQ(d.copy_waits, n_batches);
+	CHECK_EQ(d.compute_waits, n_batches);
+	CHECK(d.host_allocs > 0);
+}
+
+static void prefetched_training_is_identical(void)
+{
+	make_ahead_batches();
+	mae_layout l;
+	CHECK_EQ(mae_layout_make(&l, &tiny), 0);
+	size_t n = l.n_floats;
+	mae_layout_free(&l);
+	const backend *bes[2] = {cpu, gpu};
+	for (int k = 0; k < 2; k++) {
+		double losses[2][N_STEPS];
+		float *params[2] = {malloc(n * 4), malloc(n * 4)};
+		cuda_emu_counts sync = train_steps(bes[k], 0, losses[0], params[0]);
+		cuda_emu_counts async = train_steps(bes[k], 1, losses[1], params[1]);
+		printf("%s: %d steps, prefetched or not: losses %s, weights %s\n", bes[k]->name,
+		       N_STEPS, memcmp(losses[0], losses[1], sizeof losses[0]) ? "differ" : "equal",
+		       memcmp(params[0], params[1], n * 4) ? "differ" : "equal");
+		CHECK(memcmp(losses[0], losses[1], sizeof losses[0]) == 0);
+		CHECK(memcmp(params[0], params[1], n * 4) == 0);
+		if (bes[k] == gpu && !gpu_is_real) {
+			CHECK_EQ(sync.queued_copies + sync.copy_waits, 0);
+			check_async_path(async, N_STEPS);
+		}
+		free(params[0]), free(params[1]);
+	}
+}
+
+/* mae_infer_run's apply: the batch's embeddings or predictions appended
+ * to the floats at ctx */
+typedef struct collected {
+	float *at;
+	int masked;
+} collected;
+
+static int collect(mae_model *model, const mae_batch *mb, recbatch *recs,
+		   const uint8_t *const *pixels, const uint8_t *const *masks, float *out, void *ctx)
+{
+	(void)recs, (void)pixels, (void)masks;
+	collected *c = ctx;
+	size_t n = c->masked ? (size_t)mb->n_pred * mae_patch_dim(&model->cfg)
+			     : (size_t)mb->n_images * model->cfg.dim;
+	int rc = c->masked ? mae_model_predict(model, mb, out)
+			   : mae_model_embed(model, mb, MAE_POOL_CLS, out);
+	memcpy(c->at, out, n * sizeof(float));
+	c->at += n;
+	return rc;
+}
+
+/* 5 records in batches of 2 (the last short), through mae_infer_run
+ * (each batch prefetched while the one before computes) and one batch at
+ * a time uploaded when used: embeddings and predictions */
+static void prefetched_inference_is_identical(void)
+{
+	enum { N_RECS = 5, BATCH = 2, L = 16 };
+	char path[512], out_path[512];
+	snprintf(path, sizeof path, "%s/ahead.rec", check_tmpdir());
+	snprintf(out_path, sizeof out_path, "%s/ahead-out.rec", check_tmpdir());
+	make_ahead_batches();
+	rec_writer *w = rec_writer_open(path);
+	CHECK(w != NULL);
+	const patch_grid grid = {2, 4, 4};
+	for (int i = 0; i < N_RECS; i++) {
+		rec r;
+		rec_init(&r);
+		img im = {0};
+		CHECK_EQ(img_alloc(&im, 8, 8, 2), 0);
+		memcpy(im.px, ahead_px[i / N_IMG][i % N_IMG], PX);
+		CHECK_EQ(rec_set_img(&r, &im), 0);
+		CHECK_EQ(rec_set_grid(&r, &grid), 0);
+		CHECK_EQ(rec_set_mask(&r, ahead_mk[i / N_IMG][i % N_IMG], L), 0);
+		CHECK_EQ(rec_writer_put(w, &r), 0);
+		img_free(&im);
+		rec_free(&r);
+	}
+	CHECK_EQ(rec_writer_close(w), 0);
+	const backend *bes[2] = {cpu, gpu};
+	for (int k = 0; k < 2; k++)
+		for (int masked = 0; masked < 2; masked++) {
+			mae_model m;
+			CHECK_EQ(mae_model_init(&m, &tiny, bes[k]), 0);
+			CHECK_EQ(mae_model_init_weights(&m, 4), 0);
+			size_t per_image = masked ? (size_t)L * mae_patch_dim(&tiny) : (size_t)tiny.dim;
+			float *got = calloc(N_RECS * per_image, 4), *want = calloc(N_RECS * per_image, 4);
+			cuda_emu_counts before = cuda_emu_counted;
+			rec_reader *rd = rec_reader_open(path);
+			rec_writer *out = rec_writer_open(out_path);
+			progress prog;
+			progress_start(&prog, "images", 0, 1);
+			collected c = {got, masked};
+			CHECK_EQ(mae_infer_run(&m, rd, out, BATCH, masked, collect, &c, &prog), 0);
+			cuda_emu_counts async = counted_since(&before);
+			CHECK_EQ(rec_writer_close(out), 0);
+			rec_reader_close(rd);
+			mae_batch b;
+			mae_batch_init(&b);
+			float *at = want;
+			for (int first = 0; first < N_RECS; first += BATCH) {
+				const uint8_t *pxs[BATCH], *mks[BATCH];
+				int n = N_RECS - first < BATCH ? N_RECS - first : BATCH;
+				for (int i = 0; i < n; i++) {
+					pxs[i] = ahead_px[(first + i) / N_IMG][(first + i) % N_IMG];
+					mks[i] = masked ? ahead_mk[(first + i) / N_IMG][(first + i) % N_IMG]
+							: NULL;
+				}
+				CHECK_EQ(mae_batch_build(&b, &tiny, pxs, mks, n, masked), 0);
+				CHECK_EQ(masked ? mae_model_predict(&m, &b, at)
+						: mae_model_embed(&m, &b, MAE_POOL_CLS, at), 0);
+				at += n * per_image;
+			}
+			int same = memcmp(got, want, N_RECS * per_image * 4) == 0;
+			printf("%s: %s of %d records in batches of %d, prefetched or not: %s\n",
+			       bes[k]->name, masked ? "predictions" : "embeddings", N_RECS, BATCH,
+			       same ? "equal" : "differ");
+			CHECK(same);
+			if (bes[k] == gpu && !gpu_is_real)
+				check_async_path(async, (N_RECS + BATCH - 1) / BATCH);
+			mae_batch_free(&b);
+			mae_model_free(&m);
+			free(got), free(want);
+		}
+}
+
 int main(void)
 {
 	const char *device = getenv("MASKPIPE_PARITY_DEVICE");
@@ -420,5 +635,7 @@ int main(void)
 	RUN(memory_zero_copy_and_reuse);
 	RUN(training_step_matches_cpu_pixels);
 	RUN(training_step_matches_cpu_norm_pix);
+	RUN(prefetched_training_is_identical);
+	RUN(prefetched_inference_is_identical);
 	return check_exit();
 }
