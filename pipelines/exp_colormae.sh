@@ -8,6 +8,7 @@ epochs=4
 ratio=0.75
 . "$(dirname "$0")/exp_lib.sh"
 exp_setup "$@"
+variant "random init (no pretraining)" --no-pretraining
 variant "random" --strategy=random --ratio="$ratio"
 for colour in white red green blue purple; do
 	variant "noise:$colour" --strategy="noise:$colour" --ratio="$ratio"

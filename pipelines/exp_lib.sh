@@ -94,7 +94,9 @@ exp_setup() {
 }
 
 # variant LABEL MASK-GEN-ARGS...: pretrains, embeds and probes once per
-# seed (each stage cached), the masks drawn by mask-gen with these args
+# seed (each stage cached), the masks drawn by mask-gen with these args;
+# `variant LABEL --no-pretraining` evaluates the initialised encoder of
+# each seed instead: the baseline that says what pretraining added
 variant() {
 	label=$1; shift
 	slug=$(echo "$label" | tr -c 'A-Za-z0-9.\n' '_')
@@ -102,7 +104,10 @@ variant() {
 	for seed in $seeds; do
 		d=$runs/$slug/seed$seed
 		mkdir -p "$d"
-		if [ ! -s "$d/model.safetensors" ]; then
+		if [ ! -s "$d/model.safetensors" ] && [ "$*" = --no-pretraining ]; then
+			rec-head -n 1 "$train" | rec-repeat -n 1 | patchify -p 4 |
+				mae-train --config fmnist --steps 0 -s "$seed" -q -o "$d/model.safetensors"
+		elif [ ! -s "$d/model.safetensors" ]; then
 			echo "$label, seed $seed: pretraining $epochs epochs"
 			rec-join "$boxes" "$train" | rec-repeat -n "$epochs" --seed "$seed" |
 				patchify -p 4 --seed "$seed" | mask-gen --seed "$seed" "$@" |
@@ -180,8 +185,10 @@ exp_report() {
 	while IFS="$(printf '\t')" read -r slug label; do
 		lin=$(for s in $seeds; do json_num "$runs/$slug/seed$s/linear.json" top1; done | mean_std 1)
 		knn=$(for s in $seeds; do json_num "$runs/$slug/seed$s/knn.json" top1; done | mean_std 1)
-		loss=$(for s in $seeds; do tail -n 1 "$runs/$slug/seed$s/train.log" | cut -f 2; done |
-			mean_std 0)
+		loss=-
+		[ -s "$runs/$slug/seed$(echo "$seeds" | cut -d ' ' -f 1)/train.log" ] &&
+			loss=$(for s in $seeds; do tail -n 1 "$runs/$slug/seed$s/train.log" | cut -f 2; done |
+				mean_std 0)
 		if [ "$finetune" = yes ]; then
 			ft=$(for s in $seeds; do json_num "$runs/$slug/seed$s/finetune-l$labelled-e$ft_epochs.json" top1; done | mean_std 1)
 			echo "| $label | $ft | $lin | $knn | $loss |" >>"$md"
@@ -213,6 +220,7 @@ exp_report() {
 		printf 'plot '
 		sep=""
 		while IFS="$(printf '\t')" read -r slug label; do
+			[ -s "$runs/$slug/seed$first/train.log" ] || continue
 			printf "%s'%s' using 1:2 every ::1 with lines title '%s'" "$sep" \
 				"$runs/$slug/seed$first/train.log" "$label"
 			sep=", "

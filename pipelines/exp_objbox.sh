@@ -10,6 +10,7 @@ epochs=4
 ratio=0.8
 . "$(dirname "$0")/exp_lib.sh"
 exp_setup "$@"
+variant "random init (no pretraining)" --no-pretraining
 : >"$runs/mask-stats.tsv"
 variant "random" --strategy=random --ratio="$ratio"
 mask_diversity "random" --strategy=random --ratio="$ratio"

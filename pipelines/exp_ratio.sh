@@ -32,6 +32,7 @@ for f in $finals; do
 		exp_bad_usage "--finals: each ratio is in [0.3, 1), not '$f'"
 done
 exp_setup "$@"
+variant "random init (no pretraining)" --no-pretraining
 # the schedule's keys: each fifth of the run (epochs must be a multiple of
 # 5 for equal fifths; otherwise they are rounded down)
 key() { echo $((epochs * $1 / 5)); }

@@ -19,6 +19,8 @@ ok "exp_objbox on 64 images" "$ROOT/pipelines/exp_objbox.sh" --train 64 --test 3
 	--seeds 1 --dir "$T/exp"
 md=$T/exp/objbox-n64-e1/results.md
 is "a row per variant, each with three numbers" "$(grep -cE '^\| [^|]+ \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \|$' "$md")" 5
+is "the baseline row: the initialised encoder, no loss" \
+	"$(grep -cE '^\| random init \(no pretraining\) \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| - \|$' "$md")" 1
 is "the mask-stats of each variant" "$(grep -c "^objbox lambda=\|^random" "$md")" 5
 ok "the plots" test -s "$T/exp/objbox-n64-e1/loss.png" -a -s "$T/exp/objbox-n64-e1/accuracy.png"
 
@@ -28,5 +30,7 @@ ok "exp_ratio on 64 images, fine-tuned on 20" "$ROOT/pipelines/exp_ratio.sh" --t
 md=$T/exp/ratio-n64-e5/results.md
 is "static and dynamic rows, each with fine-tune, probe, k-NN and loss" \
 	"$(grep -cE '^\| (static|dynamic) [^|]+ \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \|$' "$md")" 2
+is "the baseline fine-tuned too" \
+	"$(grep -cE '^\| random init \(no pretraining\) \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| - \|$' "$md")" 1
 is "the schedule of Hata et al. shifted to the final ratio" \
 	"$(grep -c '^| dynamic 0:0.2,1:0.45,2:0.55,3:0.65,4:0.75 |' "$md")" 1
