@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "progress.h"
 
 #ifndef MASKPIPE_VERSION
 #define MASKPIPE_VERSION "unknown"
@@ -111,6 +112,29 @@ void cli_fail_output(rec_writer *w)
 	fprintf(stderr, "%s: %s\n", prog, err_msg());
 	rec_writer_abort(w);
 	exit(1);
+}
+
+void cli_read_each(const char *path, int quiet, int (*add)(void *ctx, const rec *r), void *ctx)
+{
+	rec_reader *rd = cli_open_input(path);
+	rec r;
+	rec_init(&r);
+	progress prog;
+	progress_start(&prog, "records", 0, quiet);
+	int rc;
+	while ((rc = rec_reader_next(rd, &r)) == 1) {
+		if (add(ctx, &r) < 0) {
+			char what[256];
+			err_prefix("%s: %s: ", rec_reader_name(rd), rec_describe(&r, what, sizeof what));
+			cli_fail();
+		}
+		progress_add(&prog, 1);
+	}
+	progress_end(&prog);
+	if (rc < 0)
+		cli_fail();
+	rec_reader_close(rd);
+	rec_free(&r);
 }
 
 void cli_write_line(const char *path, const char *text)

@@ -62,6 +62,12 @@ int64_t cli_int(const char *opt, const char *arg, int64_t min, int64_t max);
  * except a reader gone away (EPIPE), which exits 0 quietly. */
 void cli_flush_stdout(void);
 
+/* Every record of the stream at path (stdin when NULL or "-") given to
+ * add(ctx, r), with a progress line unless quiet: for tools that hold a
+ * whole stream in memory. A failing add's message gets the stream and the
+ * record in front; any failure exits as cli_fail does. */
+void cli_read_each(const char *path, int quiet, int (*add)(void *ctx, const rec *r), void *ctx);
+
 /* One line of text (a JSON report) into path atomically, or to stdout when
  * path is NULL; exits as cli_fail does on failure. */
 void cli_write_line(const char *path, const char *text);

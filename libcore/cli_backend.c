@@ -1,6 +1,9 @@
 #include "cli_backend.h"
 
+#include <string.h>
+
 #include "cli.h"
+#include "mae_model.h"
 
 const char *cli_device_arg(const char *arg)
 {
@@ -18,4 +21,11 @@ const backend *cli_backend(const char *device, int threads)
 	}
 	be->set_threads(threads);
 	return be;
+}
+
+int cli_pool_arg(const char *arg)
+{
+	if (strcmp(arg, "cls") && strcmp(arg, "mean"))
+		cli_usage("--pool is cls or mean, not '%s'", arg);
+	return strcmp(arg, "cls") == 0 ? MAE_POOL_CLS : MAE_POOL_MEAN;
 }

@@ -99,9 +99,10 @@ long image_set_balanced(const image_set *s, int n_classes, size_t n_take, uint64
 	if (!r)
 		return err_set("out of memory");
 	size_t n_known = 0;
+	uint64_t salt = rng_hash(&seed, sizeof seed, SUBSET_STREAM);
 	for (size_t i = 0; i < s->n; i++)
 		if (s->cls[i] >= 0) {
-			uint64_t mixed = s->key[i] ^ rng_hash(&seed, sizeof seed, SUBSET_STREAM);
+			uint64_t mixed = s->key[i] ^ salt;
 			r[n_known++] = (ranked){rng_hash(&mixed, sizeof mixed, SUBSET_STREAM),
 						(uint32_t)i, s->cls[i]};
 		}

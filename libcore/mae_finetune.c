@@ -230,27 +230,23 @@ int mae_finetune_loss(mae_finetuner *f, const uint8_t *const *pixels, const int3
 }
 
 int mae_finetune_step(mae_finetuner *f, const uint8_t *const *pixels, const int32_t *cls, int n,
-		      mae_step_info *info)
+		      double *loss, double *lr)
 {
 	mae_model *m = &f->model;
 	long step = f->opt.step;
-	if (mae_finetune_loss(f, pixels, cls, n, &info->loss) < 0)
+	if (mae_finetune_loss(f, pixels, cls, n, loss) < 0)
 		return -1;
-	if (!isfinite(info->loss))
-		return err_set("loss is %s at step %ld", isnan(info->loss) ? "nan" : "inf", step);
+	if (!isfinite(*loss))
+		return err_set("loss is %s at step %ld", isnan(*loss) ? "nan" : "inf", step);
 	size_t CD = (size_t)f->n_classes * m->cfg.dim;
 	const backend *host = backend_cpu();
-	double model_norm = clip_grad_norm(m, 0);
-	info->grad_norm = sqrt(model_norm * model_norm +
-			       host->sum_squares(f->head_dw, CD + (size_t)f->n_classes));
-	double lr = f->o.blr * f->o.batch / 256.0;
-	info->lr = lr_schedule(step, f->o.total, f->o.warmup, lr, f->o.min_lr);
-	adamw_step_scaled(&f->opt, m, (float)info->lr, f->lr_scale);
+	*lr = lr_schedule(step, f->o.total, f->o.warmup, f->o.blr * f->o.batch / 256.0, f->o.min_lr);
+	adamw_step_scaled(&f->opt, m, (float)*lr, f->lr_scale);
 	/* the head is the top layer (scale 1); its bias is not decayed */
-	host->adamw(f->head_w, f->head_dw, f->head_m, f->head_v, CD, (float)info->lr, f->opt.beta1,
+	host->adamw(f->head_w, f->head_dw, f->head_m, f->head_v, CD, (float)*lr, f->opt.beta1,
 		    f->opt.beta2, f->opt.eps, f->opt.weight_decay, f->opt.step);
 	host->adamw(f->head_b, f->head_db, f->head_m + CD, f->head_v + CD, (size_t)f->n_classes,
-		    (float)info->lr, f->opt.beta1, f->opt.beta2, f->opt.eps, 0.0f, f->opt.step);
+		    (float)*lr, f->opt.beta1, f->opt.beta2, f->opt.eps, 0.0f, f->opt.step);
 	return 0;
 }
 
@@ -272,13 +268,12 @@ int mae_finetune_epoch(mae_finetuner *f, const image_set *set, const uint32_t *i
 			px[i] = set->px + (size_t)k * set->img_bytes;
 			cls[i] = set->cls[k];
 		}
-		mae_step_info info;
-		rc = mae_finetune_step(f, px, cls, b, &info);
+		double step_loss, lr;
+		rc = mae_finetune_step(f, px, cls, b, &step_loss, &lr);
 		if (rc == 0) {
-			sum += info.loss;
+			sum += step_loss;
 			steps++;
-			progress_detail(prog, "epoch %d, loss %.4f, lr %.3g", epoch + 1, info.loss,
-					info.lr);
+			progress_detail(prog, "epoch %d, loss %.4f, lr %.3g", epoch + 1, step_loss, lr);
 			progress_add(prog, (uint64_t)b);
 		}
 	}

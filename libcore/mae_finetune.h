@@ -17,7 +17,6 @@
 #include "image_set.h"
 #include "mae_batch.h"
 #include "mae_model.h"
-#include "mae_train.h"
 #include "progress.h"
 
 typedef struct mae_finetune_opts {
@@ -76,9 +75,11 @@ int mae_finetune_scores(mae_finetuner *f, const uint8_t *const *pixels, int n, f
 int mae_finetune_loss(mae_finetuner *f, const uint8_t *const *pixels, const int32_t *cls, int n,
 		      double *loss);
 
-/* One training step: mae_finetune_loss, then AdamW at the scheduled lr. */
+/* One training step: mae_finetune_loss (into *loss), then AdamW at the
+ * scheduled lr (into *lr). A loss that is not finite stops before anything
+ * changes. */
 int mae_finetune_step(mae_finetuner *f, const uint8_t *const *pixels, const int32_t *cls, int n,
-		      mae_step_info *info);
+		      double *loss, double *lr);
 
 /* One epoch over the images idx[0..n) of set (classified), in an order
  * drawn from (seed, epoch), o.batch at a time (the last batch smaller):

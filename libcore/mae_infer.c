@@ -1,5 +1,6 @@
 #include "mae_infer.h"
 
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,26 @@ int mae_infer_run(mae_model *model, rec_reader *rd, rec_writer *w, int batch_siz
 		mae_batch_free(&ib[k].mb);
 	}
 	return rc;
+}
+
+int mae_infer_option(mae_infer_args *a, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'b': a->batch = (int)cli_int("--batch", arg, 1, 1 << 20); return 1;
+	case 'j': a->threads = (int)cli_int("--threads", arg, 1, 256); return 1;
+	case MAE_INFER_OPT_DEVICE: a->device = cli_device_arg(arg); return 1;
+	case 'o': a->out_path = cli_output_arg(arg); return 1;
+	case 'q': a->quiet = 1; return 1;
+	default: return 0;
+	}
+}
+
+void mae_infer_operands(mae_infer_args *a, int argc, char **argv)
+{
+	if (optind >= argc)
+		cli_usage("no checkpoint given");
+	a->ckpt_path = argv[optind++];
+	a->in_path = cli_one_input(argc, argv);
 }
 
 void mae_infer_tool(const mae_infer_args *a, mae_infer_fn apply, void *ctx)

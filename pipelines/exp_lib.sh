@@ -105,7 +105,7 @@ variant() {
 		d=$runs/$slug/seed$seed
 		mkdir -p "$d"
 		if [ ! -s "$d/model.safetensors" ] && [ "$*" = --no-pretraining ]; then
-			rec-head -n 1 "$train" | rec-repeat -n 1 | patchify -p 4 |
+			rec-head -n 1 "$train" | patchify -p 4 |
 				mae-train --config fmnist --steps 0 -s "$seed" -q -o "$d/model.safetensors"
 		elif [ ! -s "$d/model.safetensors" ]; then
 			echo "$label, seed $seed: pretraining $epochs epochs"

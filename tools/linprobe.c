@@ -15,7 +15,6 @@
 #include "linprobe.h"
 #include "npy.h"
 #include "probe_report.h"
-#include "progress.h"
 #include "safetensors.h"
 
 static const char help[] =
@@ -80,43 +79,39 @@ static void parse_wd(const char *arg, linprobe_opts *o)
 		cli_usage("--wd: no value given");
 }
 
-/* Reads a stream into set; take (when not NULL) marks the records whose
- * id starts with prefix. */
+/* A stream read into set; take (when not NULL) marks the records whose id
+ * starts with prefix. */
+typedef struct reading {
+	probe_set *set;
+	int pixels;
+	const char *prefix;
+	uint8_t **take;
+	size_t take_cap;
+} reading;
+
+static int add_example(void *ctx, const rec *r)
+{
+	reading *x = ctx;
+	if (probe_set_add_record(x->set, r, x->pixels) < 0)
+		return -1;
+	if (!x->take)
+		return 0;
+	const char *id;
+	uint32_t len;
+	if (rec_get_str(r, "id", &id, &len) != 0)
+		return err_set("no id to split by");
+	if (grow_array(x->take, &x->take_cap, x->set->n, 1) < 0)
+		return -1;
+	size_t n = strlen(x->prefix);
+	(*x->take)[x->set->n - 1] = len >= n && memcmp(id, x->prefix, n) == 0;
+	return 0;
+}
+
 static void read_set(const char *path, int pixels, probe_set *set, const char *prefix,
 		     uint8_t **take, int quiet)
 {
-	rec_reader *rd = cli_open_input(path);
-	rec r;
-	rec_init(&r);
-	progress prog;
-	progress_start(&prog, "records", 0, quiet);
-	size_t cap = 0;
-	int rc;
-	while ((rc = rec_reader_next(rd, &r)) == 1) {
-		char what[256];
-		if (probe_set_add_record(set, &r, pixels) < 0) {
-			err_prefix("%s: %s: ", rec_reader_name(rd), rec_describe(&r, what, sizeof what));
-			cli_fail();
-		}
-		if (take) {
-			const char *id;
-			uint32_t len;
-			if (rec_get_str(&r, "id", &id, &len) != 0) {
-				err_set("%s: %s: no id to split by", rec_reader_name(rd),
-					rec_describe(&r, what, sizeof what));
-				cli_fail();
-			}
-			if (grow_array(take, &cap, set->n, 1) < 0)
-				cli_fail();
-			(*take)[set->n - 1] = len >= strlen(prefix) && memcmp(id, prefix, strlen(prefix)) == 0;
-		}
-		progress_add(&prog, 1);
-	}
-	progress_end(&prog);
-	if (rc < 0)
-		cli_fail();
-	rec_reader_close(rd);
-	rec_free(&r);
+	reading x = {set, pixels, prefix, take, 0};
+	cli_read_each(path, quiet, add_example, &x);
 }
 
 static void save_head(const char *path, const linprobe *p, const probe_classes *classes,

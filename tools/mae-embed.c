@@ -1,6 +1,5 @@
 /* mae-embed: the encoder of a trained MAE on whole images; adds `emb`. */
 #include <getopt.h>
-#include <string.h>
 
 #include "cli.h"
 #include "cli_backend.h"
@@ -41,41 +40,25 @@ static int embed_batch(mae_model *model, const mae_batch *mb, recbatch *recs,
 	return 0;
 }
 
-enum { OPT_DEVICE = 256 };
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"pool", required_argument, NULL, 'p'},
-		{"batch", required_argument, NULL, 'b'},
-		{"threads", required_argument, NULL, 'j'},
-		{"device", required_argument, NULL, OPT_DEVICE},
-		{"output", required_argument, NULL, 'o'},
-		{"quiet", no_argument, NULL, 'q'},
+		MAE_INFER_OPTIONS,
 		CLI_OPTIONS_COMMON,
 	};
 	int pool = MAE_POOL_CLS, opt;
 	mae_infer_args a = {.device = "cpu", .batch = 64, .threads = 1, .masked = 0};
 	cli_init(argc, argv);
-	while ((opt = getopt_long(argc, argv, "p:b:j:o:qhV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:" MAE_INFER_SHORTOPTS "hV", opts, NULL)) != -1) {
+		if (mae_infer_option(&a, opt, optarg))
+			continue;
 		switch (opt) {
-		case 'p':
-			if (strcmp(optarg, "cls") && strcmp(optarg, "mean"))
-				cli_usage("--pool is cls or mean, not '%s'", optarg);
-			pool = strcmp(optarg, "cls") == 0 ? MAE_POOL_CLS : MAE_POOL_MEAN;
-			break;
-		case 'b': a.batch = (int)cli_int("--batch", optarg, 1, 1 << 20); break;
-		case 'j': a.threads = (int)cli_int("--threads", optarg, 1, 256); break;
-		case OPT_DEVICE: a.device = cli_device_arg(optarg); break;
-		case 'o': a.out_path = cli_output_arg(optarg); break;
-		case 'q': a.quiet = 1; break;
+		case 'p': pool = cli_pool_arg(optarg); break;
 		CLI_CASES_COMMON(help);
 		}
 	}
-	if (optind >= argc)
-		cli_usage("no checkpoint given");
-	a.ckpt_path = argv[optind++];
-	a.in_path = cli_one_input(argc, argv);
+	mae_infer_operands(&a, argc, argv);
 	mae_infer_tool(&a, embed_batch, &pool);
 	return 0;
 }

@@ -48,27 +48,15 @@ static const char help[] =
 	"\n"
 	"See mae-finetune(1).\n";
 
-static void read_set(const char *path, const mae_config *cfg, image_set *set, int quiet)
+typedef struct reading {
+	image_set *set;
+	const mae_config *cfg;
+} reading;
+
+static int add_image(void *ctx, const rec *r)
 {
-	rec_reader *rd = cli_open_input(path);
-	rec r;
-	rec_init(&r);
-	progress prog;
-	progress_start(&prog, "records", 0, quiet);
-	int rc;
-	while ((rc = rec_reader_next(rd, &r)) == 1) {
-		char what[256];
-		if (image_set_add_record(set, &r, cfg) < 0) {
-			err_prefix("%s: %s: ", rec_reader_name(rd), rec_describe(&r, what, sizeof what));
-			cli_fail();
-		}
-		progress_add(&prog, 1);
-	}
-	progress_end(&prog);
-	if (rc < 0)
-		cli_fail();
-	rec_reader_close(rd);
-	rec_free(&r);
+	reading *x = ctx;
+	return image_set_add_record(x->set, r, x->cfg);
 }
 
 int main(int argc, char **argv)
@@ -115,11 +103,7 @@ int main(int argc, char **argv)
 		case WD: o.weight_decay = cli_real("--wd", optarg, 0, 1e6, 0); break;
 		case LAYER_DECAY: o.layer_decay = cli_real("--layer-decay", optarg, 0, 1, 0); break;
 		case SMOOTHING: o.smoothing = cli_real("--smoothing", optarg, 0, 1, 1); break;
-		case 'p':
-			if (strcmp(optarg, "cls") && strcmp(optarg, "mean"))
-				cli_usage("--pool is cls or mean, not '%s'", optarg);
-			o.pool = strcmp(optarg, "cls") == 0 ? MAE_POOL_CLS : MAE_POOL_MEAN;
-			break;
+		case 'p': o.pool = cli_pool_arg(optarg); break;
 		case EVAL_EVERY: eval_every = (long)cli_int("--eval-every", optarg, 1, 1000000); break;
 		case 's': seed = (uint64_t)cli_int("--seed", optarg, 0, INT64_MAX); break;
 		case 'j': threads = (int)cli_int("--threads", optarg, 1, 256); break;
@@ -146,8 +130,8 @@ int main(int argc, char **argv)
 	image_set train, test;
 	image_set_init(&train, &f.model.cfg);
 	image_set_init(&test, &f.model.cfg);
-	read_set(train_path, &f.model.cfg, &train, quiet);
-	read_set(test_path, &f.model.cfg, &test, quiet);
+	cli_read_each(train_path, quiet, add_image, &(reading){&train, &f.model.cfg});
+	cli_read_each(test_path, quiet, add_image, &(reading){&test, &f.model.cfg});
 	if (train.n == 0 || test.n == 0) {
 		err_set("%s", train.n == 0 ? "no training images" : "no test images");
 		cli_fail();

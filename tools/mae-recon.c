@@ -3,7 +3,6 @@
 #include <getopt.h>
 
 #include "cli.h"
-#include "cli_backend.h"
 #include "mae_infer.h"
 #include "mae_recon.h"
 
@@ -42,35 +41,23 @@ static int reconstruct_batch(mae_model *model, const mae_batch *mb, recbatch *re
 	return 0;
 }
 
-enum { OPT_DEVICE = 256 };
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"batch", required_argument, NULL, 'b'},
-		{"threads", required_argument, NULL, 'j'},
-		{"device", required_argument, NULL, OPT_DEVICE},
-		{"output", required_argument, NULL, 'o'},
-		{"quiet", no_argument, NULL, 'q'},
+		MAE_INFER_OPTIONS,
 		CLI_OPTIONS_COMMON,
 	};
 	int opt;
 	mae_infer_args a = {.device = "cpu", .batch = 64, .threads = 1, .masked = 1};
 	cli_init(argc, argv);
-	while ((opt = getopt_long(argc, argv, "b:j:o:qhV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, MAE_INFER_SHORTOPTS "hV", opts, NULL)) != -1) {
+		if (mae_infer_option(&a, opt, optarg))
+			continue;
 		switch (opt) {
-		case 'b': a.batch = (int)cli_int("--batch", optarg, 1, 1 << 20); break;
-		case 'j': a.threads = (int)cli_int("--threads", optarg, 1, 256); break;
-		case OPT_DEVICE: a.device = cli_device_arg(optarg); break;
-		case 'o': a.out_path = cli_output_arg(optarg); break;
-		case 'q': a.quiet = 1; break;
 		CLI_CASES_COMMON(help);
 		}
 	}
-	if (optind >= argc)
-		cli_usage("no checkpoint given");
-	a.ckpt_path = argv[optind++];
-	a.in_path = cli_one_input(argc, argv);
+	mae_infer_operands(&a, argc, argv);
 	img panel = {0};
 	mae_infer_tool(&a, reconstruct_batch, &panel);
 	img_free(&panel);
