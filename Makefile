@@ -22,10 +22,16 @@ OPT      = -O2 -fvect-cost-model=cheap
 ifeq ($(SAN),1)
 OPT      = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
-CPPFLAGS += -D_GNU_SOURCE -DMASKPIPE_VERSION='"$(VERSION)"' -Ilibcore -Iformats -Ikernels
+CPPFLAGS += -D_GNU_SOURCE -DMASKPIPE_VERSION='"$(VERSION)"' -Ilibcore -Iformats -Ikernels \
+	$(BLAS_CFLAGS)
 CFLAGS   += -std=c11 -g $(OPT) -fPIC -pthread -fopenmp -Wall -Wextra -Werror
 LDFLAGS  += -pthread -fopenmp $(filter -fsanitize=%,$(OPT))
 LDLIBS   += -lpng -ljpeg -lzstd -lmsgpackc -lz -lopenblas -lcjson -lm
+
+# OpenBLAS's own cblas.h (it declares openblas_set_num_threads): the plain
+# <cblas.h> is an alternatives link that may name the reference BLAS's.
+# Expanded when a compile runs, after the deps step has installed it.
+BLAS_CFLAGS = $(shell pkg-config --cflags openblas 2>/dev/null)
 
 LIB_SRC   := $(sort $(wildcard libcore/*.c formats/*.c kernels/*.c kernels/cpu/*.c))
 
