@@ -67,6 +67,18 @@ static const char *text_of(const char *path)
 	return buf;
 }
 
+/* Whether dir's file system has unnamed files (O_TMPFILE): where it has
+ * none (overlayfs before Linux 6.6), atomic.c names its temporary files,
+ * and SIGKILL can leave one. */
+static int has_unnamed(const char *dir)
+{
+	int fd = open(dir, O_TMPFILE | O_WRONLY, 0600);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
 static void appears_whole(int unnamed)
 {
 	atomic_use_tmpfile = unnamed;
@@ -79,7 +91,7 @@ static void appears_whole(int unnamed)
 	CHECK(write(f.fd, "partial", 7) == 7);
 	/* an unnamed temporary file is nowhere to be seen, so nothing can
 	 * leave it behind */
-	CHECK_EQ(count_entries(dir), unnamed ? 1 : 2);
+	CHECK_EQ(count_entries(dir), unnamed && has_unnamed(dir) ? 1 : 2);
 	atomic_abort(&f);
 	CHECK_STR(text_of(path), "hello"); /* the old file stays */
 	CHECK_EQ(count_entries(dir), 1);
@@ -220,6 +232,8 @@ static void nothing_left_by_any_end(void)
 	}
 	/* SIGKILL cannot be caught: only an unnamed file leaves nothing */
 	const char *dir = fresh_dir("kill");
+	if (!has_unnamed(dir))
+		return;
 	int status = end_mid_write(in(dir, "out"), 1, END_KILL);
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	CHECK_EQ(count_entries(dir), 0);
