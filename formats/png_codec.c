@@ -184,7 +184,7 @@ int png_write_file(const char *path, const img *im)
 	uint8_t *bytes;
 	size_t len;
 	if (png_encode(im, &bytes, &len) < 0)
-		return -1;
+		return err_prefix("%s: ", path);
 	int ret = atomic_write_file(path, bytes, len);
 	free(bytes);
 	return ret;

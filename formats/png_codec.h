@@ -20,8 +20,8 @@ int png_decode(const uint8_t *data, size_t len, img *out);
  * into a new malloc'd buffer. */
 int png_encode(const img *im, uint8_t **out, size_t *out_len);
 
-/* Writes im as a PNG file that appears whole or not at all: the bytes go to
- * a temporary file in the same directory, renamed over path at the end. */
+/* Writes im as a PNG file that appears whole or not at all, through
+ * atomic_write_file (atomic.h); every message names path. */
 int png_write_file(const char *path, const img *im);
 
 #endif

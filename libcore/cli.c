@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -47,6 +46,12 @@ void cli_init(int argc, char **argv)
 	}
 	memcpy(saved_argv, argv, ((size_t)argc + 1) * sizeof *saved_argv);
 	signal(SIGPIPE, SIG_IGN);
+	/* a file over `ulimit -f` is a write error (EFBIG) with a message,
+	 * like a full disk, not a death by signal */
+	signal(SIGXFSZ, SIG_IGN);
+	/* exit(1) from anywhere, CUDA_CHECK's included, leaves no named
+	 * temporary file (unnamed ones vanish with the process anyway) */
+	atexit(atomic_cleanup_all);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_fatal_signal;
@@ -249,10 +254,9 @@ const char *cli_one_input(int argc, char **argv)
 
 const char *cli_output_arg(const char *arg)
 {
-	struct stat st;
 	if (!*arg)
 		cli_usage("-o wants a file name");
-	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
-		cli_usage("-o %s: is a directory", arg);
+	if (atomic_check(arg) < 0)
+		cli_usage("-o %s", err_msg());
 	return arg;
 }

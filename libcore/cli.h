@@ -11,8 +11,9 @@
 #include "recio.h"
 
 /* Sets the program name, ignores SIGPIPE (a closed pipe is seen as EPIPE
- * and ends the tool quietly) and removes temporary outputs on SIGINT,
- * SIGTERM and SIGHUP. */
+ * and ends the tool quietly) and SIGXFSZ (a file over `ulimit -f` is a
+ * write error), and removes named temporary outputs on SIGINT, SIGTERM,
+ * SIGHUP and exit(). */
 void cli_init(int argc, char **argv);
 
 const char *cli_prog(void);
@@ -48,8 +49,9 @@ _Noreturn void cli_bad_option(void);
 	case 'V': cli_version();                        \
 	default: cli_bad_option()
 
-/* Checks an -o FILE argument before any work is done: an empty name or a
- * directory is bad usage. Returns arg. */
+/* Checks an -o FILE argument before any work is done: an empty name, or
+ * what atomic_check refuses (a directory, a socket, a dangling symbolic
+ * link), is bad usage. Returns arg. */
 const char *cli_output_arg(const char *arg);
 
 /* The one input file a filter takes after its options (NULL: stdin). */

@@ -365,7 +365,7 @@ int rec_writer_close(rec_writer *w)
 	int drained = drain(w);
 	if (rc == 0)
 		rc = drained;
-	if (w->file.tmp_path) {
+	if (w->file.path) {
 		if (rc == 0)
 			rc = atomic_commit(&w->file);
 		else

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atomic.h"
 #include "cli.h"
 #include "mask_stats.h"
 #include "mkdirs.h"
@@ -83,17 +84,23 @@ static int write_outputs(const mask_stats *s, const char *label, int n_same, con
 	free(name);
 	img heat = {0};
 	int rc = mask_stats_heatmap(s, opt->scale, &heat);
-	if (rc == 0 && png_write_file(png_path, &heat) < 0)
-		rc = err_prefix("%s: ", png_path);
+	if (rc == 0)
+		rc = png_write_file(png_path, &heat);
 	img_free(&heat);
-	FILE *f = rc == 0 ? fopen(txt_path, "w") : NULL;
+	/* the text is made in memory, so that the file appears whole */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = rc == 0 ? open_memstream(&text, &len) : NULL;
 	if (rc == 0 && !f)
-		rc = err_errno("%s", txt_path);
+		rc = err_set("%s: out of memory", txt_path);
 	if (f) {
 		print_frequencies(f, s);
 		if (fclose(f) != 0)
-			rc = err_errno("%s", txt_path);
+			rc = err_set("%s: out of memory", txt_path);
+		else
+			rc = atomic_write_file(txt_path, text, len);
 	}
+	free(text);
 	free(png_path);
 	free(txt_path);
 	return rc;

@@ -98,11 +98,12 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		cli_fail();
 	img sheet = {0};
-	if (img_sheet(&sheet, tiles, n_tiles, cols, 1, SHEET_BACKGROUND) < 0 ||
-	    png_write_file(out_path, &sheet) < 0) {
+	if (img_sheet(&sheet, tiles, n_tiles, cols, 1, SHEET_BACKGROUND) < 0) {
 		err_prefix("%s: ", out_path);
 		cli_fail();
 	}
+	if (png_write_file(out_path, &sheet) < 0)
+		cli_fail();
 	img_free(&sheet);
 	for (size_t i = 0; i < n_tiles; i++)
 		img_free(&tiles[i]);

@@ -75,7 +75,7 @@ static char *file_name(const rec *r, const options *opt)
 static int write_png(const char *path, const img *im, const options *opt)
 {
 	if (png_write_file(path, im) < 0)
-		return err_prefix("%s: ", path);
+		return -1;
 	if (opt->verbose)
 		printf("%s\n", path);
 	return 0;

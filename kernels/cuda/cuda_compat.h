@@ -29,7 +29,8 @@
 
 /* A failing call mid-computation leaves nothing to recover (the backend's
  * operations return nothing, as on the CPU): the message names the file,
- * line and call, and the process exits 1. */
+ * line and call, and the process exits 1 (exit() runs the handler cli_init
+ * registers, so no temporary output is left behind). */
 #define CUDA_CHECK(call)                                                             \
 	do {                                                                         \
 		cudaError_t cuda_rc_ = (call);                                       \

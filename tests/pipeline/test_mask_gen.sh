@@ -35,7 +35,7 @@ is "grid: one of 2x2 visible" "$(rec-cat --full "$T/grid.rec" | each 'r["mask"]'
 ok "symmetric" mask-gen -S symmetric -o "$T/sym.rec" "$T/p0.rec"
 is "symmetric: a checkerboard" "$(rec-cat --full "$T/sym.rec" | each '(r["mask"] in
 	([0,1,0,1,1,0,1,0,0,1,0,1,1,0,1,0], [1,0,1,0,0,1,0,1,1,0,1,0,0,1,0,1]))' | sort -u)" true
-ok "grid with its own ratio" mask-gen -S grid -r 0.75 -o /dev/null "$T/p0.rec"
+ok "grid with its own ratio" mask-gen -S grid -r 0.75 -o "$T/grid75.rec" "$T/p0.rec"
 
 cat "$T/p0.rec" "$T/p1.rec" >"$T/both.rec"
 ok "--schedule" mask-gen -S random --schedule 0:0.25,1:0.5 -o "$T/sched.rec" "$T/both.rec"
@@ -74,7 +74,7 @@ fails "semantic without boxes" 1 mask-gen -S semantic "$T/nobox.rec"
 says "semantic without boxes: named" "record 0" "boxes"
 mkrec --field grid=mpk:83a17004a2676802a2677702 >"$T/noid.rec"
 fails "random without id" 1 mask-gen -S random "$T/noid.rec"
-ok "grid without id" mask-gen -S grid -o /dev/null "$T/noid.rec"
+ok "grid without id" mask-gen -S grid -o "$T/noid-grid.rec" "$T/noid.rec"
 
 fails "no --strategy" 2 mask-gen "$T/p0.rec"
 fails "unknown strategy" 2 mask-gen -S noise:pink "$T/p0.rec"

@@ -1,5 +1,5 @@
 /* libcore beyond the stream itself: the in-memory record store and its id
- * index, contact sheets, atomic files, directory creation, ImageFolder
+ * index, contact sheets, directory creation, ImageFolder
  * listing, and string-array fields. */
 #include <errno.h>
 #include <fcntl.h>
@@ -144,21 +144,6 @@ static void square_grid_by_default(void)
 	for (int i = 0; i < 5; i++)
 		img_free(&tiles[i]);
 	img_free(&sheet);
-}
-
-static void atomic_file_appears_whole(void)
-{
-	const char *path = path_in_tmp("atomic.bin");
-	CHECK_EQ(atomic_write_file(path, "hello", 5), 0);
-	struct stat st;
-	CHECK(stat(path, &st) == 0 && st.st_size == 5);
-	atomic_file f;
-	CHECK_EQ(atomic_open(&f, path), 0);
-	CHECK(write(f.fd, "partial", 7) == 7);
-	atomic_abort(&f);
-	CHECK(stat(path, &st) == 0 && st.st_size == 5); /* the old file stays */
-	CHECK_EQ(atomic_write_file(path_in_tmp("no/such/dir/x"), "x", 1), -1);
-	CHECK(strstr(err_msg(), "no/such/dir/x") != NULL);
 }
 
 static void mkdirs_makes_parents(void)
@@ -407,7 +392,6 @@ int main(void)
 	RUN(index_refuses_duplicates_and_missing_ids);
 	RUN(sheet_tiles_in_a_grid);
 	RUN(square_grid_by_default);
-	RUN(atomic_file_appears_whole);
 	RUN(mkdirs_makes_parents);
 	RUN(imagefolder_listing);
 	RUN(string_arrays);
