@@ -67,7 +67,7 @@ stage() {
 	rm -rf "$stage_tmp"
 	mkdir "$stage_tmp"
 	(cd "$stage_dir" && out=.tmp-$it-$$ threads=$threads sh -euc "$recipe") ||
-		{ echo "$desc failed: $stage_tmp removed" >&2; exit 1; }
+		{ echo "stage failed, nothing cached: $desc" >&2; exit 1; }
 	# -T: if another run made KIND-KEY meanwhile, fail instead of moving
 	# this one inside it
 	mv -T "$stage_tmp" "$at" 2>/dev/null || [ -d "$at" ]
