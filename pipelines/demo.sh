@@ -3,8 +3,8 @@
 # then the experiment the toolkit is for: pretrain the `fmnist` MAE with
 # object-box masking and with random masking, embed, and compare linear
 # probes (and 20-NN) against the raw pixels and a random-init encoder.
-# Every costly stage is cached in the demo directory and reused on the next
-# run. The first 20,000 training images by default, to fit in 15 minutes on
+# Every costly stage is cached in the demo directory (pipelines/stage.sh:
+# keyed by its command line and its inputs) and reused on the next run. The first 20,000 training images by default, to fit in 15 minutes on
 # 2 cores (--train 60000 for all). Tools come from $BIN (default build/bin).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,13 +16,18 @@ usage() {
 	cat <<'USAGE'
 Usage: pipelines/demo.sh [OPTION]...
 The README demo on Fashion-MNIST; caches its stages in DIR and reuses them.
+Each costly stage is keyed by its command line, the keys of its inputs and
+the hashes of the tools it runs, and prints "running: ..." or "cached: ...":
+a run with other options recomputes exactly what they change. DIR/run/ links
+to the files of the last run.
 
   --dir DIR      where streams, checkpoints and results go (default build/demo,
                  or $MASKPIPE_DEMO_DIR)
   --epochs N     pretraining epochs per strategy (default 2, or $MASKPIPE_DEMO_EPOCHS)
   --train N      use the first N training images (default 20,000; at most 60,000)
   --test N       use the first N test images (default all 10,000)
-  --threads N    threads of the heavy stages (default 2)
+  --threads N    threads of the heavy stages (default 2; the results do not
+                 depend on it)
   -h, --help     show this help and exit
 USAGE
 }
@@ -61,33 +66,41 @@ done
 count_arg "MASKPIPE_DEMO_EPOCHS" "$epochs"
 [ "$n_train" -le 60000 ] || bad_usage "--train: Fashion-MNIST has 60,000 training images"
 [ "$n_test" -le 10000 ] || bad_usage "--test: Fashion-MNIST has 10,000 test images"
-mkdir -p "$out"
+. "$root/pipelines/stage.sh"
+stage_init "$out/cache"
+# $run names the files of this run's stages (links into the cache)
+run=$out/run
+mkdir -p "$run"
 demo_start=$(date +%s)
+
+# keep NAME FILE: links $run/NAME to the FILE the last stage made (a link
+# already right is left as it is)
+keep() {
+	[ "$(readlink "$run/$1" || true)" = "$at/$2" ] || ln -sfn "$at/$2" "$run/$1"
+}
+# rel NAME: the file $run/NAME links to, as the recipes name it (relative to
+# the cache: the key does not depend on where the cache is)
+rel() {
+	target=$(readlink "$run/$1")
+	echo "${target#"$stage_dir"/}"
+}
 
 step() { printf '\n== %s\n' "$*"; }
 now() { date +%s%N; }
 since() { awk -v t0="$1" -v t1="$(now)" 'BEGIN { printf "%.2f s", (t1 - t0) / 1e9 }'; }
 
-# a slice of the data has streams (and everything made from them) of its own
-tag=""
-[ "$n_train" -eq 60000 ] && [ "$n_test" -eq 10000 ] || tag="-$n_train-$n_test"
-train=$out/train$tag.rec
-test=$out/t10k$tag.rec
-
 step "1. Decode Fashion-MNIST ($n_train train + $n_test test images) into record streams"
 for split in train t10k; do
-	stream="$out/$split$tag.rec"
 	limit=$n_train
 	[ "$split" = train ] || limit=$n_test
-	if [ -s "$stream" ]; then
-		echo "$stream: cached, $(rec-count "$stream") records"
-		continue
-	fi
-	t0=$(now)
-	img-decode -q --limit "$limit" "$data/$split-images-idx3-ubyte.gz" -o "$stream"
-	echo "$stream: $(rec-count "$stream") records in $(since "$t0"), $(wc -c <"$stream") bytes" \
+	stage decode "the first $limit images of $split" \
+		"img-decode -q --limit $limit $data/$split-images-idx3-ubyte.gz -o \$out/images.rec"
+	keep "$split.rec" images.rec
+	echo "$run/$split.rec: $(rec-count "$run/$split.rec") records, $(wc -c <"$at/images.rec") bytes" \
 		"(the .gz it came from: $(wc -c <"$data/$split-images-idx3-ubyte.gz"))"
 done
+train=$run/train.rec
+test=$run/t10k.rec
 
 step "2. Look at two records as JSON (pixels summarised; rec-cat --full shows them)"
 rec-cat --header -n 2 "$test"
@@ -113,15 +126,11 @@ rec-head -n "$n_tree" "$test" | rec-png --by-label -o "$out/tree"
 echo "$(find "$out/tree" -name '*.png' | wc -l) PNG files in $(ls "$out/tree" | wc -l) class directories;" \
 	"img-decode reads back $(img-decode -q "$out/tree" | rec-count) records"
 
-boxes=$out/boxes$tag.rec
-step "7. Selective Search boxes for the $n_train training images, computed once: $boxes"
-if [ -s "$boxes" ]; then
-	echo "$boxes: cached, $(rec-count "$boxes") records"
-else
-	t0=$(now)
-	ssearch-boxes --threads "$threads" "$train" | rec-cut -k id,boxes -o "$boxes"
-	echo "$boxes: $(rec-count "$boxes") records in $(since "$t0"), $(wc -c <"$boxes") bytes"
-fi
+step "7. Selective Search boxes for the $n_train training images, computed once"
+stage boxes "the boxes of the $n_train training images" \
+	"ssearch-boxes --threads \$threads $(rel train.rec) | rec-cut -k id,boxes -o \$out/boxes.rec"
+keep boxes.rec boxes.rec
+boxes=$run/boxes.rec
 rec-cat "$boxes" | awk -F'\\],\\[' '{ n += NF } END { printf "%.2f boxes per image\n", n / NR }'
 rec-head -n 64 "$train" | rec-join "$boxes" |
 	rec-png --boxes 5 --scale 4 --cols 8 --sheet "$out/boxes.png"
@@ -129,8 +138,6 @@ echo "the 5 best boxes of 64 images: $out/boxes.png"
 
 # The streams between the stages below are scratch: fast compression
 export MASKPIPE_ZSTD_LEVEL=1
-run=$out/run$tag-e$epochs
-mkdir -p "$run"
 strategies="objbox random"
 
 step "8. Pretrain the fmnist MAE for $epochs epochs with each masking strategy (75% hidden)"
@@ -139,58 +146,41 @@ step "8. Pretrain the fmnist MAE for $epochs epochs with each masking strategy (
 # any probe, never tuned on the test set
 batch=$((n_train < 256 ? n_train : 256))
 for s in $strategies; do
-	ckpt=$run/mae-$s.safetensors
-	if [ -s "$ckpt" ]; then
-		echo "$ckpt: cached ($(tail -n 1 "$run/mae-$s.log" | cut -f 2) final loss)"
-		continue
-	fi
-	t0=$(now)
-	rec-join "$boxes" "$train" | rec-repeat -n "$epochs" --seed 1 | patchify -p 4 |
-		mask-gen --strategy="$s" --ratio=0.75 --seed 1 |
-		mae-train --config fmnist -b "$batch" --blr 6e-4 -j "$threads" \
-			--log "$run/mae-$s.log" -o "$ckpt"
-	echo "$ckpt: $(($(wc -l <"$run/mae-$s.log") - 1)) steps in $(since "$t0"), loss" \
+	stage pretrain "pretraining with $s masking" "rec-join $(rel boxes.rec) $(rel train.rec) |
+		rec-repeat -n $epochs --seed 1 | patchify -p 4 |
+		mask-gen --strategy=$s --ratio=0.75 --seed 1 |
+		mae-train --config fmnist -b $batch --blr 6e-4 -j \$threads \
+			--log \$out/train.log -o \$out/model.safetensors"
+	keep "mae-$s.safetensors" model.safetensors
+	keep "mae-$s.log" train.log
+	echo "$run/mae-$s.safetensors: $(($(wc -l <"$run/mae-$s.log") - 1)) steps, loss" \
 		"$(sed -n 2p "$run/mae-$s.log" | cut -f 2) -> $(tail -n 1 "$run/mae-$s.log" | cut -f 2)"
 done
-if [ ! -s "$run/mae-init.safetensors" ]; then
-	rec-head -n 0 "$train" | mae-train --config fmnist --steps 0 -o "$run/mae-init.safetensors"
-fi
-echo "$run/mae-init.safetensors: the same model, initialised and not trained"
+stage init "the same model, initialised and not trained" \
+	"rec-head -n 0 $(rel train.rec) | mae-train --config fmnist --steps 0 -o \$out/model.safetensors"
+keep mae-init.safetensors model.safetensors
 
 step "9. Embed the training and test images with each encoder (cls token)"
 for m in init $strategies; do
-	for split in train test; do
-		emb=$run/$m-$split.emb
-		src=$train
-		[ "$split" = train ] || src=$test
-		if [ -s "$emb" ]; then
-			echo "$emb: cached"
-			continue
-		fi
-		t0=$(now)
-		mae-embed -j "$threads" -b 256 "$run/mae-$m.safetensors" "$src" -o "$emb"
-		echo "$emb: $(rec-count "$emb") embeddings in $(since "$t0")"
+	for split in train t10k; do
+		stage embed "the $split images, $m encoder" "mae-embed -q -j \$threads -b 256 \
+			$(rel "mae-$m.safetensors") $(rel "$split.rec") -o \$out/embeddings.rec"
+		keep "$m-$split.emb" embeddings.rec
 	done
 done
 
 step "10. Linear probes (L-BFGS, weight decay chosen on held-out training images) and 20-NN"
-# probe NAME ARGS...: the probe's and the 20-NN's JSON, cached
+# probe NAME ARGS...: the probe's and the 20-NN's JSON of linprobe ARGS
 probe() {
 	name=$1; shift
-	for kind in linear knn; do
-		json=$run/probe-$name-$kind.json
-		[ -s "$json" ] && continue
-		extra=""
-		[ "$kind" = linear ] || extra="--knn 20"
-		t0=$(now)
-		# shellcheck disable=SC2086
-		linprobe -q -j "$threads" $extra "$@" -o "$json"
-		echo "$name, $kind: $(since "$t0")"
-	done
+	stage probe "$name, linear probe" "linprobe -q -j \$threads $* -o \$out/probe.json"
+	keep "probe-$name-linear.json" probe.json
+	stage probe "$name, 20-NN" "linprobe -q -j \$threads --knn 20 $* -o \$out/probe.json"
+	keep "probe-$name-knn.json" probe.json
 }
-probe pixels --pixels -t "$train" "$test"
+probe pixels --pixels -t "$(rel train.rec)" "$(rel t10k.rec)"
 for m in init $strategies; do
-	probe "$m" -t "$run/$m-train.emb" "$run/$m-test.emb"
+	probe "$m" -t "$(rel "$m-train.emb")" "$(rel "$m-t10k.emb")"
 done
 field() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" "$1"; }
 pct() { awk -v v="$1" 'BEGIN { if (v == "") print "-"; else printf "%.2f", 100 * v }'; }
@@ -211,4 +201,5 @@ echo " the experiments in pipelines/ repeat over seeds)"
 echo "demo: $(( $(date +%s) - demo_start )) s"
 
 step "Done"
-echo "Streams, checkpoints, logs and probe reports are in $out; a second run reuses them."
+echo "Streams, checkpoints, logs and probe reports are in $stage_dir (linked from $run);" \
+	"a second run reuses them, and recomputes a stage whose command or inputs changed."

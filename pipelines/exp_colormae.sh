@@ -3,7 +3,7 @@
 # purple noise, filtered and thresholded) against random masking, at the
 # same ratio.
 name=colormae
-about="ColorMAE noise colours vs random masking"
+about() { echo "ColorMAE noise colours vs random masking at $(percent "$ratio")"; }
 epochs=4
 ratio=0.75
 . "$(dirname "$0")/exp_lib.sh"

@@ -1,37 +1,60 @@
 # Sourced by the experiment scripts (pipelines/exp_*.sh): options, the
-# cached data (decoded streams, boxes computed once), one pretraining +
-# embedding + probe run per (variant, seed), cached, and the Markdown table
-# (mean ± std over seeds) and gnuplot plots of the results.
+# data (decoded streams, boxes computed once), one pretraining + embedding +
+# probe run per (variant, seed), and the Markdown table (mean ± std over
+# seeds) and gnuplot plots of the results. Every costly stage is cached in
+# DIR/cache by pipelines/stage.sh, keyed by its full command line and the
+# keys of its inputs: changing an option recomputes what it changes and
+# nothing else.
 #
-# An experiment script sets `name` and `about`, sources this file, calls
+# An experiment script sets `name`, `epochs`, `ratio` (empty when it has no
+# single masking ratio, and then no --ratio option) and an `about` function
+# (the title, from the actual options), sources this file, calls
 # exp_setup "$@", then `variant LABEL MASK-GEN-ARGS...` for each variant,
 # then exp_report.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-$root/build/bin}
 PATH="$BIN:$PATH"
+. "$root/pipelines/stage.sh"
 # an experiment that judges by fine-tuning sets finetune=yes; one with
 # options of its own describes them in extra_usage
 finetune=${finetune:-no}
 ft_blr=${ft_blr:-1e-2}
 extra_usage=${extra_usage:-}
+ratio=${ratio:-}
 data=/usr/share/datasets/fashion-mnist
 
+# percent R: the ratio R as a percentage (0.8 -> 80%)
+percent() { awk -v r="$1" 'BEGIN { printf "%g%%", 100 * r }'; }
+
 exp_usage() {
+	ratio_usage=""
+	[ -z "$ratio" ] || ratio_usage="  --ratio R      the masking ratio compared, in (0, 1) (default $ratio)
+"
+	ft_usage=""
+	[ "$finetune" = no ] || ft_usage="  --labelled N   fine-tuning: labelled training images (default 500)
+  --ft-epochs N  fine-tuning epochs (default 15)
+"
 	cat <<USAGE
 Usage: pipelines/exp_$name.sh [OPTION]...
-$about
+$(about)
 
   --dir DIR      cache and results (default build/exp)
   --train N      first N Fashion-MNIST training images (default 10000)
   --test N       first N test images (default 10000)
   --epochs N     pretraining epochs (default $epochs)
   --seeds LIST   seeds, comma-separated (default 1,2,3)
-  --ratio R      the masking ratio compared (default $ratio)
-  --threads N    threads (default 2)
-  --labelled N   fine-tuning: labelled training images (default 500)
-  --ft-epochs N  fine-tuning epochs (default 15)
-$extra_usage  -h, --help     show this help and exit
+$ratio_usage  --threads N    threads (default 2; the results do not depend on it)
+$ft_usage$extra_usage  -h, --help     show this help and exit
+
+Every costly stage (decoding, boxes, pretraining, embedding, probes,
+fine-tuning, mask-stats) is cached in DIR/cache under a key made from its
+command line, the keys of its inputs and the hashes of the tools it runs;
+a stage runs when its key's output is missing, so a run with other
+options recomputes exactly what they change. Each stage prints
+"running: ..." or "cached: ...". DIR/$name-nN-eE/ gets the table
+(results.md), the plots, and links to the files of each variant and seed.
+
 The papers' settings need their data sets (CIFAR-10, STL-10, Tiny ImageNet),
 which cannot be downloaded here: point img-decode at them in exp_setup.
 USAGE
@@ -43,6 +66,13 @@ exp_bad_usage() {
 exp_count() {
 	case $2 in '' | *[!0-9]*) exp_bad_usage "$1 takes a positive whole number, not '$2'" ;; esac
 	[ "$2" -gt 0 ] || exp_bad_usage "$1 takes a positive whole number, not '$2'"
+}
+exp_ratio() {
+	case $2 in
+	'' | *[!0-9.]* | *.*.* | .) exp_bad_usage "$1 takes a number in (0, 1), not '$2'" ;;
+	esac
+	awk -v r="$2" 'BEGIN { exit !(r > 0 && r < 1) }' ||
+		exp_bad_usage "$1 takes a number in (0, 1), not '$2'"
 }
 
 # parses the options, makes the data streams and boxes (cached)
@@ -66,8 +96,12 @@ exp_setup() {
 			--epochs) exp_count "$1" "$2"; epochs=$2 ;;
 			--seeds) seeds=$(echo "$2" | tr ',' ' ')
 				for s in $seeds; do exp_count "$1" "$s"; done ;;
-			--ratio) ratio=$2 ;;
+			--ratio) [ -n "$ratio" ] || exp_bad_usage "unknown argument '$1'"
+				exp_ratio "$1" "$2"; ratio=$2 ;;
 			--threads) exp_count "$1" "$2"; threads=$2 ;;
+			--labelled | --ft-epochs) [ "$finetune" = yes ] || exp_bad_usage "unknown argument '$1'" ;;
+			esac
+			case $1 in
 			--labelled) exp_count "$1" "$2"; labelled=$2 ;;
 			--ft-epochs) exp_count "$1" "$2"; ft_epochs=$2 ;;
 			esac
@@ -77,20 +111,31 @@ exp_setup() {
 	done
 	"$root/scripts/deps.sh" --experiments
 	export MASKPIPE_ZSTD_LEVEL=1
-	mkdir -p "$out/data"
-	train=$out/data/train-$n_train.rec
-	test=$out/data/test-$n_test.rec
-	boxes=$out/data/boxes-$n_train.rec
-	[ -s "$train" ] || img-decode -q --limit "$n_train" "$data/train-images-idx3-ubyte.gz" -o "$train"
-	[ -s "$test" ] || img-decode -q --limit "$n_test" "$data/t10k-images-idx3-ubyte.gz" -o "$test"
-	if [ ! -s "$boxes" ]; then
-		echo "boxes of $n_train images (once, reused by every experiment)"
-		ssearch-boxes --threads "$threads" "$train" | rec-cut -k id,boxes -o "$boxes"
-	fi
+	# one cache for every experiment: the data and boxes are shared
+	stage_init "$out/cache"
+	stage decode "the first $n_train training images" "img-decode -q --limit $n_train \
+		$data/train-images-idx3-ubyte.gz -o \$out/images.rec"
+	train=$it/images.rec
+	stage decode "the first $n_test test images" "img-decode -q --limit $n_test \
+		$data/t10k-images-idx3-ubyte.gz -o \$out/images.rec"
+	test=$it/images.rec
+	stage boxes "the boxes of the $n_train training images" "ssearch-boxes --threads \$threads \
+		$train | rec-cut -k id,boxes -o \$out/boxes.rec"
+	boxes=$it/boxes.rec
 	runs=$out/$name-n$n_train-e$epochs
 	mkdir -p "$runs"
 	: >"$runs/variants"
 	batch=$((n_train < 256 ? n_train : 256))
+}
+
+# exp_link DIR FILE...: links $at/FILE from DIR, the files of a variant and
+# seed that the report reads (no link where the stage made no such file)
+exp_link() {
+	dir=$1; shift
+	for f in "$@"; do
+		rm -f "$dir/$f"
+		[ ! -e "$at/$f" ] || ln -s "$at/$f" "$dir/$f"
+	done
 }
 
 # variant LABEL MASK-GEN-ARGS...: pretrains, embeds and probes once per
@@ -104,47 +149,53 @@ variant() {
 	for seed in $seeds; do
 		d=$runs/$slug/seed$seed
 		mkdir -p "$d"
-		if [ ! -s "$d/model.safetensors" ] && [ "$*" = --no-pretraining ]; then
-			rec-head -n 1 "$train" | patchify -p 4 |
-				mae-train --config fmnist --steps 0 -s "$seed" -q -o "$d/model.safetensors"
-		elif [ ! -s "$d/model.safetensors" ]; then
-			echo "$label, seed $seed: pretraining $epochs epochs"
-			rec-join "$boxes" "$train" | rec-repeat -n "$epochs" --seed "$seed" |
-				patchify -p 4 --seed "$seed" | mask-gen --seed "$seed" "$@" |
-				mae-train --config fmnist -b "$batch" --blr 6e-4 -s "$seed" -j "$threads" \
-					--log "$d/train.log" -o "$d/model.safetensors"
+		if [ "$*" = --no-pretraining ]; then
+			stage init "$label, seed $seed: the initialised encoder" "rec-head -n 1 $train |
+				patchify -p 4 | mae-train --config fmnist --steps 0 -s $seed -q \
+				-o \$out/model.safetensors"
+		else
+			stage pretrain "$label, seed $seed: pretraining $epochs epochs" "rec-join $boxes $train |
+				rec-repeat -n $epochs --seed $seed | patchify -p 4 --seed $seed |
+				mask-gen --seed $seed $* |
+				mae-train --config fmnist -b $batch --blr 6e-4 -s $seed -j \$threads \
+					--log \$out/train.log -o \$out/model.safetensors"
 		fi
-		for split in train test; do
-			src=$train
-			[ "$split" = train ] || src=$test
-			[ -s "$d/$split.emb" ] || mae-embed -q -j "$threads" -b 256 "$d/model.safetensors" \
-				"$src" -o "$d/$split.emb"
-		done
-		[ -s "$d/linear.json" ] || linprobe -q -j "$threads" -s "$seed" -t "$d/train.emb" \
-			"$d/test.emb" -o "$d/linear.json"
-		[ -s "$d/knn.json" ] || linprobe -q -j "$threads" --knn 20 -t "$d/train.emb" \
-			"$d/test.emb" -o "$d/knn.json"
-		if [ "$finetune" = yes ] && [ ! -s "$d/finetune-l$labelled-e$ft_epochs.json" ]; then
-			echo "$label, seed $seed: fine-tuning on $labelled labelled images, $ft_epochs epochs"
-			mae-finetune -q -j "$threads" -s "$seed" --labelled "$labelled" \
-				--epochs "$ft_epochs" --eval-every "$ft_epochs" --blr "$ft_blr" \
-				-t "$train" "$d/model.safetensors" "$test" \
-				-o "$d/finetune-l$labelled-e$ft_epochs.json"
+		exp_link "$d" model.safetensors train.log
+		model=$it/model.safetensors
+		stage embed "$label, seed $seed: embedding the training images" \
+			"mae-embed -q -j \$threads -b 256 $model $train -o \$out/train.emb"
+		train_emb=$it/train.emb
+		stage embed "$label, seed $seed: embedding the test images" \
+			"mae-embed -q -j \$threads -b 256 $model $test -o \$out/test.emb"
+		test_emb=$it/test.emb
+		stage probe "$label, seed $seed: linear probe" "linprobe -q -j \$threads -s $seed \
+			-t $train_emb $test_emb -o \$out/linear.json"
+		exp_link "$d" linear.json
+		stage probe "$label, seed $seed: 20-NN" "linprobe -q -j \$threads --knn 20 \
+			-t $train_emb $test_emb -o \$out/knn.json"
+		exp_link "$d" knn.json
+		if [ "$finetune" = yes ]; then
+			stage finetune "$label, seed $seed: fine-tuning on $labelled labelled images, $ft_epochs epochs" \
+				"mae-finetune -q -j \$threads -s $seed --labelled $labelled --epochs $ft_epochs \
+				--eval-every $ft_epochs --blr $ft_blr -t $train $model $test -o \$out/finetune.json"
+			exp_link "$d" finetune.json
 		fi
 	done
 }
 
 # mask_diversity LABEL MASK-GEN-ARGS...: mask-stats of 1000 images' masks
-# over 2 epochs: mean ratio, position entropy, diversity across epochs
+# over 2 epochs (cached): mean ratio, position entropy, diversity across
+# epochs, a row of mask-stats.tsv
 mask_diversity() {
 	label=$1; shift
-	rec-head -n 1000 "$train" | rec-join "$boxes" | rec-repeat -n 2 --seed 1 | patchify -p 4 |
-		mask-gen --seed 1 "$@" -o "$runs/masks.rec"
-	mask-stats "$runs/masks.rec" >"$runs/masks.txt"
-	[ -s "$runs/mask-stats.tsv" ] || printf 'variant\t%s\n' "$(head -n 1 "$runs/masks.txt")" \
+	stage maskstats "$label: mask-stats of 1000 images' masks" "rec-head -n 1000 $train |
+		rec-join $boxes | rec-repeat -n 2 --seed 1 | patchify -p 4 |
+		mask-gen --seed 1 $* -o \$out/masks.rec
+		mask-stats \$out/masks.rec >\$out/masks.txt
+		rm \$out/masks.rec"
+	[ -s "$runs/mask-stats.tsv" ] || printf 'variant\t%s\n' "$(head -n 1 "$at/masks.txt")" \
 		>"$runs/mask-stats.tsv"
-	printf '%s\t%s\n' "$label" "$(tail -n 1 "$runs/masks.txt")" >>"$runs/mask-stats.tsv"
-	rm -f "$runs/masks.rec" "$runs/masks.txt"
+	printf '%s\t%s\n' "$label" "$(tail -n 1 "$at/masks.txt")" >>"$runs/mask-stats.tsv"
 }
 
 # mean ± std (sample) of the numbers on stdin, as percentages when pct
@@ -163,7 +214,7 @@ json_num() { sed -n "s/.*\"$2\":\([0-9.e-]*\).*/\1/p" "$1"; }
 exp_report() {
 	md=$runs/results.md
 	{
-		echo "### $about"
+		echo "### $(about)"
 		echo
 		echo "Fashion-MNIST, $n_train training / $n_test test images, fmnist config, $epochs epochs," \
 			"batch $batch, blr 6e-4; seeds: $seeds."
@@ -190,7 +241,7 @@ exp_report() {
 			loss=$(for s in $seeds; do tail -n 1 "$runs/$slug/seed$s/train.log" | cut -f 2; done |
 				mean_std 0)
 		if [ "$finetune" = yes ]; then
-			ft=$(for s in $seeds; do json_num "$runs/$slug/seed$s/finetune-l$labelled-e$ft_epochs.json" top1; done | mean_std 1)
+			ft=$(for s in $seeds; do json_num "$runs/$slug/seed$s/finetune.json" top1; done | mean_std 1)
 			echo "| $label | $ft | $lin | $knn | $loss |" >>"$md"
 		else
 			echo "| $label | $lin | $knn | $loss |" >>"$md"

@@ -5,9 +5,10 @@
 # as they did by fine-tuning on a small labelled subset (mae-finetune),
 # and by the linear probe and 20-NN.
 name=ratio
-about="Static vs dynamic (stepped) masking ratio, judged by fine-tuning"
+about() { echo "Static vs dynamic (stepped) masking ratio, judged by fine-tuning"; }
 epochs=5
-ratio=0.75
+# the ratios are --finals: no --ratio
+ratio=""
 finetune=yes
 extra_usage="  --finals LIST  final ratios, comma-separated (default 0.75,0.9; the paper's
                  range: 0.7,0.75,0.8,0.85,0.9,0.95)

@@ -1,8 +1,10 @@
 #!/bin/sh
 # pipelines/demo.sh on a tiny slice (128 training, 64 test images, one
 # epoch): it runs every stage and prints the table of probes; a second run
-# reuses every cached stage and prints the same table; bad arguments are
-# bad usage.
+# (on one thread: the results do not depend on it) reuses every cached stage,
+# rewrites none of them and prints the same table; a run on fewer test
+# images reruns exactly the stages that read them; bad arguments are bad
+# usage.
 . "$ROOT/tests/pipeline/lib.sh"
 
 demo=$ROOT/pipelines/demo.sh
@@ -30,12 +32,32 @@ is "the table: a header and four rows" "$(table "$T/first.txt" | cut -d '|' -f 2
  MAE, random masking"
 is "every row has three accuracies" "$(table "$T/first.txt" | tail -n 4 |
 	grep -cE '\| +[0-9]+\.[0-9]{2} \| +[0-9]+\.[0-9]{2} \| +[0-9]+\.[0-9]{2} \|$')" 4
-run_dir=$T/demo/run-128-64-e1
-ls -l --time-style=full-iso "$run_dir" >"$T/files-before"
+# ran FILE: the stages a run ran, by the description it printed
+ran() { sed -n 's/^running: \(.*\) ([a-z]*-[0-9a-f]*)$/\1/p' "$1"; }
+is "it ran its 20 stages" "$(ran "$T/first.txt" | wc -l)" 20
+files() { ls -lR --time-style=full-iso "$T/demo/cache" "$T/demo/run"; }
+files >"$T/files-before"
 # shellcheck disable=SC2086
-ok "a second run" "$demo" $args
+ok "a second run, on one thread" "$demo" $args --threads 1
 is "it prints the same table" "$(table "$T/.stdout")" "$(table "$T/first.txt")"
-is "it reuses streams, boxes, checkpoints and embeddings" \
-	"$(grep -c ': cached' "$T/.stdout")" 11
-ls -l --time-style=full-iso "$run_dir" >"$T/files-after"
+is "it reuses streams, boxes, checkpoints, embeddings and probes" \
+	"$(grep -c '^cached: ' "$T/.stdout")" 20
+is "it runs no stage" "$(ran "$T/.stdout")" ""
+files >"$T/files-after"
 is "and rewrites none of its files" "$(cat "$T/files-after")" "$(cat "$T/files-before")"
+
+ok "a run on 32 test images" "$demo" --train 128 --test 32 --epochs 1 --dir "$T/demo"
+is "it decodes them, embeds them with each encoder and reruns the probes, nothing else" \
+	"$(ran "$T/.stdout")" "the first 32 images of t10k
+the t10k images, init encoder
+the t10k images, objbox encoder
+the t10k images, random encoder
+pixels, linear probe
+pixels, 20-NN
+init, linear probe
+init, 20-NN
+objbox, linear probe
+objbox, 20-NN
+random, linear probe
+random, 20-NN"
+is "the results say so" "$(grep -c '^== Results: Fashion-MNIST, 128 training / 32 test images' "$T/.stdout")" 1
