@@ -1,5 +1,6 @@
 /* The MAE's state_dict to and from safetensors. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,12 @@ static int load_tensor(const st_file *f, const backend *be, const char *name,
 	if (!same)
 		return err_set("tensor '%s' has another shape than the config gives", name);
 	st_copy(host, s);
+	/* a NaN or an infinity would only come out later as NaN embeddings,
+	 * losses or accuracies that nothing flags */
+	for (size_t k = 0; k < t->size; k++)
+		if (!isfinite(host[k]))
+			return err_set("tensor '%s' holds a non-finite value (%g at %zu)", name,
+				       host[k], k);
 	be->upload(dst, host, t->size * sizeof(float));
 	return 0;
 }
@@ -172,8 +179,9 @@ static int load(const st_file *f, const backend *be, const mae_config *want, mae
 	if (opt) {
 		const char *step = st_meta(f, MAE_OPT_PREFIX "step");
 		char *end;
+		errno = 0;
 		opt->step = step ? strtol(step, &end, 10) : -1;
-		if (!step || *end || opt->step < 0)
+		if (!step || errno || end == step || *end || opt->step < 0)
 			return err_set("no valid '" MAE_OPT_PREFIX "step' in the metadata");
 	}
 	return 0;

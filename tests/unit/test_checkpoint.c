@@ -99,6 +99,29 @@ static void bad_files_are_clear_errors(void)
 	mae_model_free(&m);
 }
 
+/* a NaN in the weights or an infinity in a moment: the load names the
+ * file and the tensor instead of handing the values on */
+static void non_finite_values_are_refused(void)
+{
+	mae_model m, back;
+	adamw opt, opt_back;
+	trained_model(&m, &opt);
+	const char *path = tmp_path("nan.safetensors");
+	const mae_tensor *last = &m.layout.tensors[m.layout.n_tensors - 1];
+	m.param_mem[last->offset + 1] = NAN;
+	CHECK_EQ(mae_checkpoint_save(path, &m, NULL, NULL, 0), 0);
+	CHECK_EQ(mae_checkpoint_load(path, backend_cpu(), NULL, &back, NULL), -1);
+	CHECK(strstr(err_msg(), path) != NULL);
+	CHECK(strstr(err_msg(), last->name) != NULL && strstr(err_msg(), "non-finite") != NULL);
+	m.param_mem[last->offset + 1] = 0;
+	opt.v[3] = INFINITY;
+	CHECK_EQ(mae_checkpoint_save(path, &m, &opt, NULL, 0), 0);
+	CHECK_EQ(mae_checkpoint_load(path, backend_cpu(), NULL, &back, &opt_back), -1);
+	CHECK(strstr(err_msg(), "'optimizer.exp_avg_sq.") != NULL);
+	adamw_free(&opt, &m);
+	mae_model_free(&m);
+}
+
 /* With zero gradients a step only decays: linear weights shrink by
  * (1 - lr wd), biases, norms, tokens and position embeddings stay. */
 static void adamw_decays_linear_weights_only(void)
@@ -158,6 +181,7 @@ int main(void)
 {
 	RUN(round_trip_is_exact);
 	RUN(bad_files_are_clear_errors);
+	RUN(non_finite_values_are_refused);
 	RUN(adamw_decays_linear_weights_only);
 	RUN(lr_warms_up_then_follows_a_cosine);
 	RUN(clipping_scales_to_the_norm);
