@@ -282,8 +282,10 @@ int main(int argc, char **argv)
 		logreg_scores(&probe.head, test.x, test.n, scores);
 	}
 	probe_accuracy acc;
-	if (probe_accuracy_of(&acc, scores, test.cls, test.n, classes.n) < 0)
+	if (probe_accuracy_of(&acc, scores, test.cls, test.n, classes.n) < 0) {
+		err_prefix("%s: ", stream_name(test_path));
 		cli_fail();
+	}
 	probe_report report = {o.pixels ? "pixels" : "emb", train.dim, train.n, test.n, &classes,
 			       &acc, o.knn ? NULL : &probe, &o.probe, o.knn, o.temperature};
 	if (o.save_head)

@@ -196,6 +196,7 @@ int main(int argc, char **argv)
 		finetune_epoch *row = &log_rows[e];
 		if (mae_finetune_epoch(&f, &train, idx, n_used, seed, (int)e, &prog, &row->loss) < 0) {
 			progress_end(&prog);
+			err_prefix("%s: epoch %ld: ", train_path, e + 1);
 			cli_fail();
 		}
 		progress_end(&prog);
@@ -206,8 +207,10 @@ int main(int argc, char **argv)
 				cli_fail();
 			progress_end(&prog);
 			probe_accuracy_free(&acc);
-			if (probe_accuracy_of(&acc, scores, test.cls, test.n, classes.n) < 0)
+			if (probe_accuracy_of(&acc, scores, test.cls, test.n, classes.n) < 0) {
+				err_prefix("%s: epoch %ld: ", test_path ? test_path : "stdin", e + 1);
 				cli_fail();
+			}
 			row->top1 = acc.top1;
 		}
 		struct timespec t;

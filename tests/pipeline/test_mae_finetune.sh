@@ -59,6 +59,13 @@ for label in -1 1099511627776; do
 	fails "label $label" 1 mae-finetune -t "$T/badlabel.rec" "$T/m.st" "$T/test.rec"
 	says "label $label: the message" badlabel.rec "record 0" "label $label" "not a class index"
 done
+# one step at a learning rate past float's range: a finite loss, weights
+# that overflow, NaN scores on the test images (which ranked every class
+# first: 100% right)
+rec-head -n 32 "$T/train.rec" >"$T/32.rec"
+fails "a model that diverged" 1 mae-finetune -q -e 1 -b 32 --warmup-epochs 0 --blr 1e300 \
+	-t "$T/32.rec" "$T/m.st" "$T/32.rec"
+says "diverged: the message" 32.rec "epoch 1" "test example 0" "not finite"
 rec-head -n 0 "$T/train.rec" >"$T/empty.rec"
 fails "no training images" 1 mae-finetune -t "$T/empty.rec" "$T/m.st" "$T/test.rec"
 says "no training images: the message" empty.rec "no training images"

@@ -369,6 +369,11 @@ static void accuracy_ranks_ties_by_class_index(void)
 	CHECK(a.top5 == 0.5);
 	CHECK_EQ(a.class_n[6], 1);
 	probe_accuracy_free(&a);
+	/* a NaN score (a diverged model) is an error, not a right answer */
+	scores[7 + 5] = NAN;
+	CHECK_EQ(probe_accuracy_of(&a, scores, cls, 2, 7), -1);
+	CHECK(strstr(err_msg(), "test example 1: the score of class 5 is not finite") != NULL);
+	probe_accuracy_free(&a);
 }
 
 static void knn_votes_by_nearest_neighbours(void)
