@@ -98,8 +98,27 @@ void st_free(st_file *f)
 	memset(f, 0, sizeof *f);
 }
 
+/* a JSON number that is a whole number from 0 to max, into *out */
+static int whole_number(const cJSON *item, uint64_t max, uint64_t *out)
+{
+	if (!cJSON_IsNumber(item))
+		return -1;
+	double v = item->valuedouble;
+	/* max stays below 2^53, where every double is still exact */
+	if (!(v >= 0 && v <= (double)max) || v != (double)(uint64_t)v)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+/* the byte range [begin, end) of the data a tensor claims */
+typedef struct st_range {
+	uint64_t begin, end;
+	const char *name;
+} st_range;
+
 static int read_tensor(st_file *f, const cJSON *item, size_t data_start, size_t data_len,
-		       size_t *covered)
+		       st_range *range)
 {
 	const cJSON *dtype = cJSON_GetObjectItemCaseSensitive(item, "dtype");
 	const cJSON *shape = cJSON_GetObjectItemCaseSensitive(item, "shape");
@@ -115,35 +134,99 @@ static int read_tensor(st_file *f, const cJSON *item, size_t data_start, size_t 
 	t->ndim = cJSON_GetArraySize(shape);
 	if (t->ndim > ST_MAX_DIMS)
 		return err_set("tensor '%s': too many dimensions", item->string);
-	double n = 1;
+	int empty = 0;
 	for (int d = 0; d < t->ndim; d++) {
-		const cJSON *dim = cJSON_GetArrayItem(shape, d);
-		if (!cJSON_IsNumber(dim) || dim->valuedouble < 0 || dim->valuedouble > 1e15)
+		uint64_t dim;
+		if (whole_number(cJSON_GetArrayItem(shape, d), (uint64_t)1 << 52, &dim) < 0)
 			return err_set("tensor '%s': bad shape", item->string);
-		t->shape[d] = (int64_t)dim->valuedouble;
-		n *= dim->valuedouble;
+		t->shape[d] = (int64_t)dim;
+		empty |= dim == 0;
 	}
-	double begin = cJSON_GetArrayItem(offs, 0)->valuedouble;
-	double end = cJSON_GetArrayItem(offs, 1)->valuedouble;
-	if (!(begin >= 0 && end >= begin && end <= (double)data_len))
+	uint64_t begin, end;
+	if (whole_number(cJSON_GetArrayItem(offs, 0), data_len, &begin) < 0 ||
+	    whole_number(cJSON_GetArrayItem(offs, 1), data_len, &end) < 0 || end < begin)
 		return err_set("tensor '%s': data offsets outside the file (truncated?)",
 			       item->string);
+	/* the element count in integers, stopped past 2^62 floats (more bytes
+	 * than any file here) so that no product wraps into a plausible one */
+	const uint64_t huge = (uint64_t)1 << 62;
+	uint64_t n = empty ? 0 : 1;
+	for (int d = 0; !empty && n <= huge && d < t->ndim; d++)
+		n = n > huge / (uint64_t)t->shape[d] ? huge + 1 : n * (uint64_t)t->shape[d];
+	if (n > huge)
+		return err_set("tensor '%s': %llu bytes for a shape of over 2^62 floats",
+			       item->string, (unsigned long long)(end - begin));
 	if (end - begin != n * sizeof(float))
-		return err_set("tensor '%s': %.0f bytes for a shape of %.0f floats", item->string,
-			       end - begin, n);
+		return err_set("tensor '%s': %llu bytes for a shape of %llu floats", item->string,
+			       (unsigned long long)(end - begin), (unsigned long long)n);
 	t->name = strdup(item->string);
 	if (!t->name)
 		return err_set("out of memory");
-	t->data = (const float *)(f->bytes + data_start + (size_t)begin);
+	t->data = (const float *)(f->bytes + data_start + begin);
 	t->n_floats = (size_t)n;
-	*covered += (size_t)(end - begin);
+	*range = (st_range){begin, end, t->name};
 	f->n_tensors++;
 	return 0;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const st_range *x = a, *y = b;
+	if (x->begin != y->begin)
+		return (x->begin > y->begin) - (x->begin < y->begin);
+	return (x->end > y->end) - (x->end < y->end);
+}
+
+/* The format requires the tensors to tile the data: sorted by offset,
+ * each starts where the one before it ends, the last ends with the file.
+ * This rejects overlaps (two names on the same bytes), gaps and trailing
+ * bytes, as safetensors' own validation does. */
+static int check_tiling(st_range *ranges, int n, size_t data_len)
+{
+	qsort(ranges, (size_t)n, sizeof *ranges, cmp_range);
+	uint64_t at = 0;
+	for (int i = 0; i < n; i++) {
+		if (ranges[i].begin < at)
+			return err_set("tensor '%s' overlaps another's bytes", ranges[i].name);
+		if (ranges[i].begin > at)
+			return err_set("bytes %llu to %llu belong to no tensor (corrupt)",
+				       (unsigned long long)at, (unsigned long long)ranges[i].begin);
+		at = ranges[i].end;
+	}
+	if (at != data_len)
+		return err_set("%zu data bytes, but the tensors cover %llu (truncated or corrupt)",
+			       data_len, (unsigned long long)at);
+	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* JSON allows a key twice, cJSON keeps both; a file whose tensor (or
+ * __metadata__) is named twice has no one meaning */
+static int check_unique_keys(const cJSON *root, int n)
+{
+	const char **names = malloc((size_t)(n ? n : 1) * sizeof *names);
+	if (!names)
+		return err_set("out of memory");
+	int k = 0, rc = 0;
+	for (const cJSON *item = root->child; item; item = item->next)
+		names[k++] = item->string;
+	qsort(names, (size_t)k, sizeof *names, cmp_name);
+	for (int i = 1; rc == 0 && i < k; i++)
+		if (strcmp(names[i - 1], names[i]) == 0)
+			rc = err_set("'%s' is in the header twice", names[i]);
+	free(names);
+	return rc;
 }
 
 static int read_meta(st_file *f, const cJSON *m)
 {
 	int n = cJSON_GetArraySize(m);
+	if (check_unique_keys(m, n) < 0)
+		return err_prefix("__metadata__: ");
 	f->meta = calloc(2 * (size_t)n + 1, sizeof(char *));
 	if (!f->meta)
 		return err_set("out of memory");
@@ -169,30 +252,37 @@ static int parse(st_file *f)
 	if (header_len > ST_MAX_HEADER || header_len > f->n_bytes - 8)
 		return err_set("header of %llu bytes in a file of %zu (truncated, or not a "
 			       "safetensors file)", (unsigned long long)header_len, f->n_bytes);
-	cJSON *root = cJSON_ParseWithLength((const char *)f->bytes + 8, (size_t)header_len);
+	const char *json = (const char *)f->bytes + 8, *json_end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(json, (size_t)header_len, &json_end, 0);
 	if (!cJSON_IsObject(root)) {
 		cJSON_Delete(root);
 		return err_set("the header is not a JSON object");
 	}
+	/* after the object only the spaces that align the data may follow */
+	for (const char *c = json_end; c < json + header_len; c++)
+		if (*c != ' ') {
+			cJSON_Delete(root);
+			return err_set("the header has bytes after its JSON object (corrupt)");
+		}
 	size_t data_start = 8 + (size_t)header_len, data_len = f->n_bytes - data_start;
-	size_t covered = 0;
-	int rc = 0;
-	f->tensors = calloc((size_t)cJSON_GetArraySize(root) + 1, sizeof(st_tensor));
-	if (!f->tensors)
+	int n_items = cJSON_GetArraySize(root), rc = check_unique_keys(root, n_items);
+	f->tensors = calloc((size_t)n_items + 1, sizeof(st_tensor));
+	st_range *ranges = calloc((size_t)n_items + 1, sizeof *ranges);
+	if (rc == 0 && (!f->tensors || !ranges))
 		rc = err_set("out of memory");
 	for (const cJSON *item = root->child; rc == 0 && item; item = item->next) {
 		if (strcmp(item->string, "__metadata__") == 0)
 			rc = cJSON_IsObject(item) ? read_meta(f, item)
 						  : err_set("__metadata__ is not a map");
 		else
-			rc = cJSON_IsObject(item) ? read_tensor(f, item, data_start, data_len, &covered)
+			rc = cJSON_IsObject(item) ? read_tensor(f, item, data_start, data_len,
+								&ranges[f->n_tensors])
 						  : err_set("'%s' is not a tensor", item->string);
 	}
 	cJSON_Delete(root);
-	/* the format requires the tensors to cover the data exactly */
-	if (rc == 0 && covered != data_len)
-		rc = err_set("%zu data bytes, but the tensors cover %zu (truncated or corrupt)",
-			     data_len, covered);
+	if (rc == 0)
+		rc = check_tiling(ranges, f->n_tensors, data_len);
+	free(ranges);
 	return rc;
 }
 

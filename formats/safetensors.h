@@ -33,9 +33,12 @@ typedef struct st_file {
 	int n_meta;
 } st_file;
 
-/* Reads and checks a whole file: header size within the file, valid JSON,
- * F32 tensors whose offsets lie inside the data and match their shapes, no
- * bytes left uncovered. -1 with a message naming path and the problem. */
+/* Reads and checks a whole file: header size within the file, one JSON
+ * object (then only spaces) with no key twice, F32 tensors whose whole-number
+ * offsets lie inside the data and match their shapes' element counts (in
+ * integers, no product wrapping), and tensors that tile the data: no
+ * overlap, no gap, no byte after the last. -1 with a message naming path
+ * and the problem. */
 int st_read(st_file *f, const char *path);
 void st_free(st_file *f);
 

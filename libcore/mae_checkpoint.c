@@ -1,5 +1,6 @@
 /* The MAE's state_dict to and from safetensors. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,20 +111,70 @@ static int read_config(const st_file *f, mae_config *cfg)
 	return mae_config_check(cfg);
 }
 
-/* copies the tensor `name` of the file into dst (backend memory) after
- * checking its shape against t */
-static int load_tensor(const st_file *f, const backend *be, const char *name,
-		       const mae_tensor *t, float *dst, float *host)
+/* the tensor `name` of the file, checked to have t's shape */
+static const st_tensor *find_tensor(const st_file *f, const char *name, const mae_tensor *t)
 {
 	const st_tensor *s = st_find(f, name);
-	if (!s)
-		return err_set("no tensor '%s'", name);
+	if (!s) {
+		err_set("no tensor '%s'", name);
+		return NULL;
+	}
 	int same = s->ndim == t->ndim;
 	for (int d = 0; same && d < t->ndim; d++)
 		same = s->shape[d] == t->shape[d];
-	if (!same)
-		return err_set("tensor '%s' has another shape than the config gives", name);
-	st_copy(host, s);
+	if (!same) {
+		err_set("tensor '%s' has another shape than the config gives", name);
+		return NULL;
+	}
+	return s;
+}
+
+/* the names of a trainable tensor's AdamW moments */
+static void moment_names(char names[2][96], const char *tensor)
+{
+	snprintf(names[0], 96, MAE_OPT_PREFIX "exp_avg.%s", tensor);
+	snprintf(names[1], 96, MAE_OPT_PREFIX "exp_avg_sq.%s", tensor);
+}
+
+/* Every tensor of the layout (and with_opt, the moments of the trainable
+ * ones) is in the file with its shape, and no other model tensor is.
+ * Checked on the layout alone, before any memory is taken for the model:
+ * the safetensors reader has made sure the file holds every tensor's
+ * bytes, so a config that passes is backed by the file's size, and a
+ * header claiming a huge model allocates nothing. */
+static int check_tensors(const st_file *f, const mae_layout *l, int with_opt)
+{
+	char names[2][96];
+	for (int i = 0; i < l->n_tensors; i++) {
+		const mae_tensor *t = &l->tensors[i];
+		if (!find_tensor(f, t->name, t))
+			return -1;
+		if (!with_opt || !t->trainable)
+			continue;
+		moment_names(names, t->name);
+		if (!find_tensor(f, names[0], t) || !find_tensor(f, names[1], t))
+			return err_prefix("no optimiser state to resume from: ");
+	}
+	int n_model = 0;
+	for (int i = 0; i < f->n_tensors; i++)
+		n_model += strncmp(f->tensors[i].name, MAE_OPT_PREFIX, strlen(MAE_OPT_PREFIX)) != 0;
+	if (n_model != l->n_tensors)
+		return err_set("%d tensors that the config does not have", n_model - l->n_tensors);
+	return 0;
+}
+
+/* copies the tensor `name` of the file (checked by check_tensors) into
+ * dst, backend memory, through host */
+static int load_tensor(const st_file *f, const backend *be, const char *name,
+		       const mae_tensor *t, float *dst, float *host)
+{
+	st_copy(host, st_find(f, name));
+	/* a NaN or an infinity would only come out later as NaN embeddings,
+	 * losses or accuracies that nothing flags */
+	for (size_t k = 0; k < t->size; k++)
+		if (!isfinite(host[k]))
+			return err_set("tensor '%s' holds a non-finite value (%g at %zu)", name,
+				       host[k], k);
 	be->upload(dst, host, t->size * sizeof(float));
 	return 0;
 }
@@ -137,6 +188,22 @@ static int load(const st_file *f, const backend *be, const mae_config *want, mae
 		return -1;
 	if (want && mae_config_diff(&cfg, want, diff, sizeof diff))
 		return err_set("a checkpoint of another config (%s)", diff);
+	mae_layout layout;
+	if (mae_layout_make(&layout, &cfg) < 0)
+		return -1;
+	int rc = check_tensors(f, &layout, opt != NULL);
+	mae_layout_free(&layout);
+	if (rc < 0)
+		return -1;
+	long step = 0;
+	if (opt) {
+		const char *text = st_meta(f, MAE_OPT_PREFIX "step");
+		char *end;
+		errno = 0;
+		step = text ? strtol(text, &end, 10) : -1;
+		if (!text || errno || end == text || *end || step < 0)
+			return err_set("no valid '" MAE_OPT_PREFIX "step' in the metadata");
+	}
 	if (mae_model_init(m, &cfg, be) < 0)
 		return -1;
 	if (opt && adamw_init(opt, m) < 0)
@@ -145,38 +212,21 @@ static int load(const st_file *f, const backend *be, const mae_config *want, mae
 	float *host = malloc(l->n_floats * sizeof(float));
 	if (!host)
 		return err_set("out of memory");
-	int rc = 0;
-	char name[96];
+	char names[2][96];
 	for (int i = 0; rc == 0 && i < l->n_tensors; i++) {
 		const mae_tensor *t = &l->tensors[i];
 		rc = load_tensor(f, be, t->name, t, m->param_mem + t->offset, host);
 		if (rc < 0 || !opt || !t->trainable)
 			continue;
-		snprintf(name, sizeof name, MAE_OPT_PREFIX "exp_avg.%s", t->name);
-		rc = load_tensor(f, be, name, t, opt->m + t->offset, host);
-		snprintf(name, sizeof name, MAE_OPT_PREFIX "exp_avg_sq.%s", t->name);
+		moment_names(names, t->name);
+		rc = load_tensor(f, be, names[0], t, opt->m + t->offset, host);
 		if (rc == 0)
-			rc = load_tensor(f, be, name, t, opt->v + t->offset, host);
+			rc = load_tensor(f, be, names[1], t, opt->v + t->offset, host);
 	}
 	free(host);
-	if (rc < 0 && opt && strstr(err_msg(), MAE_OPT_PREFIX))
-		return err_prefix("no optimiser state to resume from: ");
-	if (rc < 0)
-		return -1;
-	/* every tensor of the config was found: any other is an extra */
-	int n_model = 0;
-	for (int i = 0; i < f->n_tensors; i++)
-		n_model += strncmp(f->tensors[i].name, MAE_OPT_PREFIX, strlen(MAE_OPT_PREFIX)) != 0;
-	if (n_model != l->n_tensors)
-		return err_set("%d tensors that the config does not have", n_model - l->n_tensors);
-	if (opt) {
-		const char *step = st_meta(f, MAE_OPT_PREFIX "step");
-		char *end;
-		opt->step = step ? strtol(step, &end, 10) : -1;
-		if (!step || *end || opt->step < 0)
-			return err_set("no valid '" MAE_OPT_PREFIX "step' in the metadata");
-	}
-	return 0;
+	if (opt)
+		opt->step = step;
+	return rc;
 }
 
 int mae_checkpoint_meta(const char *path, const char *key, char *buf, size_t cap)

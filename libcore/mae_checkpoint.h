@@ -20,7 +20,8 @@ int mae_checkpoint_save(const char *path, const mae_model *m, const adamw *opt,
 
 /* Reads a checkpoint into a new model on be (and opt's state unless NULL,
  * which the file must then hold). When want is not NULL the file's config
- * must equal it. Each error is one message naming path. */
+ * must equal it. Every value loaded must be finite. Each error is one
+ * message naming path (and the tensor, when one is at fault). */
 int mae_checkpoint_load(const char *path, const backend *be, const mae_config *want,
 			mae_model *m, adamw *opt);
 

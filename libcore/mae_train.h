@@ -36,8 +36,10 @@ typedef struct mae_trainer {
 void mae_trainer_init(mae_trainer *t, const mae_train_opts *o);
 void mae_trainer_free(mae_trainer *t);
 
-/* Trains on n images with their masks. A loss that is not finite stops
- * before anything changes: -1 with "loss is nan at step N". */
+/* Trains on n images with their masks. A loss or a gradient norm that is
+ * not finite stops before anything changes: -1 with "loss is nan at step
+ * N". A step that leaves a weight or an AdamW moment non-finite returns -1
+ * naming the tensor; the model is then spoilt and must not be saved. */
 int mae_trainer_step(mae_trainer *t, const uint8_t *const *pixels, const uint8_t *const *masks,
 		     int n, mae_step_info *info);
 

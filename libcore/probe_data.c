@@ -1,5 +1,6 @@
 #include "probe_data.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,11 @@ int probe_record_label(const rec *r, int64_t *label, uint64_t *key)
 		return err_set("no label");
 	if (rc < 0)
 		return -1;
+	/* a class index (maskpipe-rec(5)); the rest would become classes of
+	 * their own, and the head's float32 labels could not keep them */
+	if (*label < 0 || *label >= PROBE_MAX_CLASSES)
+		return err_set("label %" PRId64 ": not a class index (0 to %d)", *label,
+			       PROBE_MAX_CLASSES - 1);
 	const char *id;
 	uint32_t id_len;
 	*key = rec_get_str(r, "id", &id, &id_len) == 0 ? rng_hash(id, id_len, 0)
@@ -189,7 +195,7 @@ int probe_classes_from(probe_classes *c, const int64_t *label, size_t n_labels)
 	for (size_t i = 1; i < n_labels; i++)
 		if (c->label[i] != c->label[n - 1])
 			c->label[n++] = c->label[i];
-	if (n > 100000)
+	if (n > PROBE_MAX_CLASSES)
 		return err_set("%zu distinct labels: too many classes", n);
 	c->n = (int)n;
 	return 0;

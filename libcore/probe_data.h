@@ -31,8 +31,13 @@ int probe_set_add(probe_set *s, const float *x, size_t dim, int64_t label, uint6
  * names the field and the problem; the caller prefixes the record. */
 int probe_set_add_record(probe_set *s, const rec *r, int use_pixels);
 
-/* A record's `label` (required: "no label" otherwise) and key, the hash of
- * its id (of its index in the stream when it has none). */
+/* The most classes a probe or fine-tuning takes; labels are class indices
+ * below it. */
+#define PROBE_MAX_CLASSES 100000
+
+/* A record's `label` (required: "no label" otherwise), a class index from
+ * 0 to PROBE_MAX_CLASSES - 1, and key, the hash of its id (of its index in
+ * the stream when it has none). */
 int probe_record_label(const rec *r, int64_t *label, uint64_t *key);
 
 /* Moves the examples whose key hashes (with seed) below `fraction` from

@@ -1,5 +1,6 @@
 #include "probe_eval.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "err.h"
@@ -25,6 +26,14 @@ int probe_accuracy_of(probe_accuracy *a, const float *scores, const int32_t *cls
 	}
 	size_t right1 = 0, right5 = 0;
 	for (size_t i = 0; i < n; i++) {
+		/* a NaN compares false with everything: it would rank first and
+		 * count as right, a model that diverged scoring 100% */
+		for (int j = 0; j < n_classes; j++)
+			if (!isfinite(scores[i * n_classes + j])) {
+				probe_accuracy_free(a);
+				return err_set("test example %zu: the score of class %d is not finite "
+					       "(%g)", i, j, scores[i * n_classes + j]);
+			}
 		if (cls[i] < 0) {
 			a->n_unknown++;
 			continue;

@@ -16,7 +16,8 @@ typedef struct probe_accuracy {
 
 /* Scores [n, n_classes] against classes cls [n] (-1: a class the
  * classifier has no output for, always wrong). The top-k predictions are
- * the k highest scores, equal scores ranked by the lower class index. */
+ * the k highest scores, equal scores ranked by the lower class index. A
+ * score that is not finite is an error naming the example. */
 int probe_accuracy_of(probe_accuracy *a, const float *scores, const int32_t *cls, size_t n,
 		      int n_classes);
 void probe_accuracy_free(probe_accuracy *a);

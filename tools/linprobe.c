@@ -114,6 +114,12 @@ static void read_set(const char *path, int pixels, probe_set *set, const char *p
 	cli_read_each(path, quiet, add_example, &x);
 }
 
+/* a stream's name in messages, as the record reader gives it */
+static const char *stream_name(const char *path)
+{
+	return path && strcmp(path, "-") != 0 ? path : "stdin";
+}
+
 static void save_head(const char *path, const linprobe *p, const probe_classes *classes,
 		      const char *features)
 {
@@ -231,13 +237,16 @@ int main(int argc, char **argv)
 			cli_fail();
 		free(take);
 	}
+	const char *train_name = stream_name(o.split ? test_path : o.train_path);
 	if (train.n == 0 || test.n == 0) {
-		err_set("%s", train.n == 0 ? "no training examples" : "no test examples");
+		err_set("%s: no %s examples%s", train.n == 0 ? train_name : stream_name(test_path),
+			train.n == 0 ? "training" : "test",
+			o.split ? " after the --split" : "");
 		cli_fail();
 	}
 	if (train.dim != test.dim) {
-		err_set("%s: %zu features, %s: %zu", o.train_path, train.dim,
-			test_path ? test_path : "-", test.dim);
+		err_set("%s: %zu features, %s: %zu", train_name, train.dim, stream_name(test_path),
+			test.dim);
 		cli_fail();
 	}
 	if (o.export_npy) {
@@ -249,8 +258,8 @@ int main(int argc, char **argv)
 	    probe_set_classify(&test, &classes) < 0)
 		cli_fail();
 	if (!o.knn && classes.n < 2) {
-		err_set("the training examples have one class (label %" PRId64 "): nothing to learn",
-			classes.label[0]);
+		err_set("%s: the training examples have one class (label %" PRId64 "): nothing to "
+			"learn", train_name, classes.label[0]);
 		cli_fail();
 	}
 	float *scores = malloc(test.n * (size_t)classes.n * sizeof(float));
@@ -273,8 +282,10 @@ int main(int argc, char **argv)
 		logreg_scores(&probe.head, test.x, test.n, scores);
 	}
 	probe_accuracy acc;
-	if (probe_accuracy_of(&acc, scores, test.cls, test.n, classes.n) < 0)
+	if (probe_accuracy_of(&acc, scores, test.cls, test.n, classes.n) < 0) {
+		err_prefix("%s: ", stream_name(test_path));
 		cli_fail();
+	}
 	probe_report report = {o.pixels ? "pixels" : "emb", train.dim, train.n, test.n, &classes,
 			       &acc, o.knn ? NULL : &probe, &o.probe, o.knn, o.temperature};
 	if (o.save_head)

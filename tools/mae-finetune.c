@@ -133,7 +133,8 @@ int main(int argc, char **argv)
 	cli_read_each(train_path, quiet, add_image, &(reading){&train, &f.model.cfg});
 	cli_read_each(test_path, quiet, add_image, &(reading){&test, &f.model.cfg});
 	if (train.n == 0 || test.n == 0) {
-		err_set("%s", train.n == 0 ? "no training images" : "no test images");
+		err_set("%s: no %s images", train.n == 0 ? train_path : test_path ? test_path : "stdin",
+			train.n == 0 ? "training" : "test");
 		cli_fail();
 	}
 	probe_classes classes;
@@ -141,8 +142,8 @@ int main(int argc, char **argv)
 	    image_set_classify(&train, &classes) < 0 || image_set_classify(&test, &classes) < 0)
 		cli_fail();
 	if (classes.n < 2) {
-		err_set("the training images have one class (label %" PRId64 "): nothing to learn",
-			classes.label[0]);
+		err_set("%s: the training images have one class (label %" PRId64 "): nothing to "
+			"learn", train_path, classes.label[0]);
 		cli_fail();
 	}
 	if ((size_t)labelled > train.n) {
@@ -195,6 +196,7 @@ int main(int argc, char **argv)
 		finetune_epoch *row = &log_rows[e];
 		if (mae_finetune_epoch(&f, &train, idx, n_used, seed, (int)e, &prog, &row->loss) < 0) {
 			progress_end(&prog);
+			err_prefix("%s: epoch %ld: ", train_path, e + 1);
 			cli_fail();
 		}
 		progress_end(&prog);
@@ -205,8 +207,10 @@ int main(int argc, char **argv)
 				cli_fail();
 			progress_end(&prog);
 			probe_accuracy_free(&acc);
-			if (probe_accuracy_of(&acc, scores, test.cls, test.n, classes.n) < 0)
+			if (probe_accuracy_of(&acc, scores, test.cls, test.n, classes.n) < 0) {
+				err_prefix("%s: epoch %ld: ", test_path ? test_path : "stdin", e + 1);
 				cli_fail();
+			}
 			row->top1 = acc.top1;
 		}
 		struct timespec t;

@@ -1,6 +1,8 @@
 /* mae-train: MAE pretraining on a record stream of images with their
  * patch grid and mask; writes safetensors checkpoints. */
 #include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,15 +56,20 @@ enum {
 	OPT_CLIP, OPT_SAVE_EVERY, OPT_RESUME, OPT_LOG, OPT_DEVICE,
 };
 
-/* the total steps from rec-repeat's header counts */
-static long steps_from_header(const rec *header, int batch)
+/* The total steps from rec-repeat's header counts into *total: 0, 1 when
+ * the header has none, -1 with a message when their product overflows. */
+static int steps_from_header(const rec *header, int batch, long *total)
 {
 	int64_t epochs, epoch_size;
 	if (rec_get_int(header, "epochs", &epochs) != 0 ||
 	    rec_get_int(header, "epoch_size", &epoch_size) != 0 || epochs < 1 || epoch_size < 0)
-		return -1;
+		return 1;
+	if (epoch_size && epochs > INT64_MAX / epoch_size)
+		return err_set("header: %" PRId64 " epochs of %" PRId64 " records: more than a "
+			       "64-bit count", epochs, epoch_size);
 	/* the last incomplete batch of the stream is dropped (drop_last) */
-	return (long)(epochs * epoch_size / batch);
+	*total = (long)(epochs * epoch_size / batch);
+	return 0;
 }
 
 static double seconds_now(void)
@@ -90,6 +97,34 @@ static int read_ahead(mae_trainer *t, recbatch *recs, rec_reader *rd, const uint
 	    mae_trainer_prefetch(t, pixels, masks, recs->n) < 0)
 		return -1;
 	return 1;
+}
+
+/* Ends a run that stopped before its last step (exit 1): the message,
+ * then what the output holds, the last --save-every or nothing. */
+static void stop(progress *prog, const char *out_path, long saved_step)
+{
+	progress_end(prog);
+	if (saved_step >= 0)
+		fprintf(stderr, "%s: %s; %s holds step %ld, the last --save-every\n", cli_prog(),
+			err_msg(), out_path, saved_step);
+	else
+		fprintf(stderr, "%s: %s; %s not written\n", cli_prog(), err_msg(), out_path);
+	exit(1);
+}
+
+/* one line of the --log, on the disk when its step ends: a run killed
+ * later keeps the lines of the steps it took */
+static void log_line(FILE *log, const char *log_path, const char *fmt, ...) MP_PRINTF(3, 4);
+static void log_line(FILE *log, const char *log_path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vfprintf(log, fmt, ap);
+	va_end(ap);
+	if (rc < 0 || fflush(log) != 0) {
+		err_errno("%s", log_path);
+		cli_fail();
+	}
 }
 
 static void save(const char *path, const mae_trainer *t, int batch)
@@ -186,9 +221,20 @@ int main(int argc, char **argv)
 	const rec *header = rec_reader_header(rd);
 	if (!header)
 		cli_fail();
-	if (o.total < 0 && (o.total = steps_from_header(header, o.batch)) < 0)
-		cli_usage("%s: no total step count: give --steps, or put the stream through "
-			  "rec-repeat", rec_reader_name(rd));
+	if (o.total < 0) {
+		int rc = steps_from_header(header, o.batch, &o.total);
+		if (rc < 0) {
+			err_prefix("%s: ", rec_reader_name(rd));
+			cli_fail();
+		}
+		if (rc > 0)
+			cli_usage("%s: no total step count: give --steps, or put the stream through "
+				  "rec-repeat", rec_reader_name(rd));
+	}
+	/* the images the run reads, counted in 64 bits (the progress meter,
+	 * the records a resumed run skips) */
+	if (o.total > INT64_MAX / o.batch)
+		cli_usage("%ld steps of %d images: more than a 64-bit count", o.total, o.batch);
 	if (o.warmup < 0)
 		o.warmup = o.total / 20;
 
@@ -206,6 +252,11 @@ int main(int argc, char **argv)
 		if (mae_checkpoint_load(resume_path, be, cfg_given ? &cfg : NULL, &t.model, &t.opt) < 0)
 			cli_fail();
 		cfg = t.model.cfg;
+		if (t.opt.step > o.total) {
+			err_set("%s: the run is at step %ld, past the %ld steps to take", resume_path,
+				t.opt.step, o.total);
+			cli_fail();
+		}
 	} else if (mae_model_init(&t.model, &cfg, be) < 0 ||
 		   mae_model_init_weights(&t.model, seed) < 0 || adamw_init(&t.opt, &t.model) < 0) {
 		cli_fail();
@@ -216,7 +267,7 @@ int main(int argc, char **argv)
 		cli_fail();
 	}
 	if (log && !resume_path)
-		fprintf(log, "step\tloss\tlr\tgrad_norm\tseconds\n");
+		log_line(log, log_path, "step\tloss\tlr\tgrad_norm\tseconds\n");
 
 	recbatch recs;
 	const uint8_t **pixels = calloc((size_t)o.batch, sizeof(uint8_t *));
@@ -225,18 +276,25 @@ int main(int argc, char **argv)
 		err_set("out of memory");
 		cli_fail();
 	}
-	/* a resumed run skips the records its steps consumed */
-	for (long k = 0; k < t.opt.step; k++)
-		if (recbatch_read(&recs, rd) < 0)
-			cli_fail();
-
 	double start = seconds_now();
 	progress prog;
 	progress_start(&prog, "images", (uint64_t)o.total * o.batch, quiet);
+	long saved_step = -1;
+	/* a resumed run skips the records its steps consumed (none when it
+	 * has taken all its steps: it is written out as it is) */
+	for (long k = 0; t.opt.step < o.total && k < t.opt.step; k++) {
+		if (recbatch_read(&recs, rd) < 0)
+			stop(&prog, out_path, saved_step);
+		if (recs.n < o.batch) {
+			err_set("%s: the input ends within the records of the %ld steps the resumed "
+				"run has taken", rec_reader_name(rd), t.opt.step);
+			stop(&prog, out_path, saved_step);
+		}
+	}
 	prog.done = (uint64_t)t.opt.step * o.batch;
 	int ahead = t.opt.step < o.total ? read_ahead(&t, &recs, rd, pixels, masks) : 0;
 	if (ahead < 0)
-		cli_fail();
+		stop(&prog, out_path, saved_step);
 	while (ahead) {
 		/* The next step's batch is read and staged before this step runs,
 		 * so that on a GPU its upload overlaps this step's computing. Its
@@ -248,25 +306,31 @@ int main(int argc, char **argv)
 			snprintf(next_failure, sizeof next_failure, "%s", err_msg());
 		mae_step_info info;
 		if (mae_trainer_step_prefetched(&t, &info) < 0) {
-			progress_end(&prog);
 			err_prefix("%s: ", rec_reader_name(rd));
-			fprintf(stderr, "%s: %s; the last checkpoint written is kept\n", cli_prog(),
-				err_msg());
-			exit(1);
+			stop(&prog, out_path, saved_step);
 		}
 		if (log)
-			fprintf(log, "%ld\t%.9g\t%.9g\t%.6g\t%.3f\n", t.opt.step, info.loss, info.lr,
-				info.grad_norm, seconds_now() - start);
+			log_line(log, log_path, "%ld\t%.9g\t%.9g\t%.6g\t%.3f\n", t.opt.step, info.loss,
+				 info.lr, info.grad_norm, seconds_now() - start);
 		progress_detail(&prog, "step %ld, loss %.4f, lr %.3g", t.opt.step, info.loss,
 				info.lr);
 		progress_add(&prog, (uint64_t)o.batch);
-		if (save_every && t.opt.step % save_every == 0)
+		if (save_every && t.opt.step % save_every == 0) {
 			save(out_path, &t, o.batch);
+			saved_step = t.opt.step;
+		}
 		if (next < 0) {
 			err_set("%s", next_failure);
-			cli_fail();
+			stop(&prog, out_path, saved_step);
 		}
 		ahead = next;
+	}
+	/* a run of fewer steps than asked is not the run asked for: its model
+	 * (a schedule cut short) is not written as if it were */
+	if (t.opt.step < o.total) {
+		err_set("%s: the input ended after %ld of the %ld steps", rec_reader_name(rd),
+			t.opt.step, o.total);
+		stop(&prog, out_path, saved_step);
 	}
 	progress_end(&prog);
 	save(out_path, &t, o.batch);

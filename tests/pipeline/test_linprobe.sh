@@ -90,7 +90,19 @@ fails "--pixels on records without img" 1 linprobe -t "$T/emb.rec" "$T/c.rec" --
 says "its message" emb.rec "record 0" "no img"
 mkrec -n 4 --field emb=f32le:1,0 --field label=int:1 >"$T/one.rec"
 fails "one class" 1 linprobe -t "$T/one.rec" "$T/emb.rec"
-says "its message" "one class"
+says "its message" one.rec "one class"
+# labels are class indices: a negative one, or one past the most classes
+# taken, would become a class of its own
+for label in -1 1099511627776; do
+	mkrec -n 3 --field emb=f32le:1,0 --field label=int:$label >"$T/badlabel.rec"
+	fails "label $label" 1 linprobe -t "$T/emb.rec" "$T/badlabel.rec"
+	says "label $label: the message" badlabel.rec "record 0" "label $label" "not a class index"
+done
+fails "a --split that leaves no training example" 1 linprobe --split a "$T/a.rec"
+says "its message" a.rec "no training examples"
+rec-head -n 0 "$T/a.rec" >"$T/empty.rec"
+fails "an empty test stream" 1 linprobe -t "$T/emb.rec" "$T/empty.rec"
+says "its message" empty.rec "no test examples"
 fails "neither --train nor --split" 2 linprobe "$T/emb.rec"
 fails "both --train and --split" 2 linprobe -t "$T/emb.rec" --split 0.5 "$T/emb.rec"
 fails "both streams on stdin" 2 linprobe -t - -

@@ -51,7 +51,26 @@ fails "an image of another size" 1 mae-finetune -t "$T/small.rec" "$T/m.st" "$T/
 says "the message" small.rec "record 0" 14x14x1 28x28x1
 mkrec -n 3 --img 28x28x1 --field label=int:4 >"$T/oneclass.rec"
 fails "one class" 1 mae-finetune -t "$T/oneclass.rec" "$T/m.st" "$T/test.rec"
-says "nothing to learn" "one class" "label 4"
+says "nothing to learn" oneclass.rec "one class" "label 4"
+# labels are class indices: a negative one, or one past the most classes
+# taken, would become a class of its own
+for label in -1 1099511627776; do
+	mkrec -n 3 --img 28x28x1 --field label=int:$label >"$T/badlabel.rec"
+	fails "label $label" 1 mae-finetune -t "$T/badlabel.rec" "$T/m.st" "$T/test.rec"
+	says "label $label: the message" badlabel.rec "record 0" "label $label" "not a class index"
+done
+# one step at a learning rate past float's range: a finite loss, weights
+# that overflow, NaN scores on the test images (which ranked every class
+# first: 100% right)
+rec-head -n 32 "$T/train.rec" >"$T/32.rec"
+fails "a model that diverged" 1 mae-finetune -q -e 1 -b 32 --warmup-epochs 0 --blr 1e300 \
+	-t "$T/32.rec" "$T/m.st" "$T/32.rec"
+says "diverged: the message" 32.rec "epoch 1" "test example 0" "not finite"
+rec-head -n 0 "$T/train.rec" >"$T/empty.rec"
+fails "no training images" 1 mae-finetune -t "$T/empty.rec" "$T/m.st" "$T/test.rec"
+says "no training images: the message" empty.rec "no training images"
+fails "no test images" 1 mae-finetune -t "$T/train.rec" "$T/m.st" "$T/empty.rec"
+says "no test images: the message" empty.rec "no test images"
 fails "more labelled than there are" 1 mae-finetune --labelled 601 -t "$T/train.rec" \
 	"$T/m.st" "$T/test.rec"
 says "the message" "--labelled 601" "600 images"

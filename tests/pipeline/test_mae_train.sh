@@ -2,8 +2,10 @@
 # mae-train: parity with a PyTorch MAE written from the reference
 # (mae_reference.py: loss, every gradient and one AdamW step within 1e-4),
 # the loss falling on real Fashion-MNIST images, exact resume, the same
-# checkpoint whatever the thread count, a NaN stop that keeps the last
-# checkpoint, and one clear error line for bad records and checkpoints.
+# checkpoint whatever the thread count, a stop at the first non-finite
+# loss, gradient or weight that keeps the last finite checkpoint, input that
+# ends early, counts past 64 bits, a --log that survives SIGKILL, and one
+# clear error line for bad records and checkpoints.
 # Records get their grid and random ragged masks from the test helper
 # addmask until patchify and mask-gen exist.
 . "$ROOT/tests/pipeline/lib.sh"
@@ -53,8 +55,10 @@ is "the loss falls ($first to $last)" "$(awk "BEGIN { print ($last < 0.7 * $firs
 ok "an uninterrupted run" mae-train $TINY -b 4 --steps 6 --log "$T/full.tsv" -o "$T/full.st" \
 	"$T/rgb.rec"
 rec-head -n 12 "$T/rgb.rec" >"$T/half.rec"
-ok "a run whose input ends after 3 steps" mae-train $TINY -b 4 --steps 6 --log "$T/res.tsv" \
-	-o "$T/res.st" "$T/half.rec"
+fails "a run whose input ends after 3 steps" 1 mae-train $TINY -b 4 --steps 6 --save-every 3 \
+	--log "$T/res.tsv" -o "$T/res.st" "$T/half.rec"
+says "the input ended: the message" half.rec "after 3 of the 6 steps" "res.st holds step 3"
+cp "$T/res.st" "$T/res3.st"
 ok "the run resumed" mae-train --resume "$T/res.st" -b 4 --steps 6 --log "$T/res.tsv" \
 	-o "$T/res.st" "$T/rgb.rec"
 is "resume: the same loss curve" "$(cut -f 1-4 "$T/res.tsv")" "$(cut -f 1-4 "$T/full.tsv")"
@@ -63,12 +67,23 @@ ok "resume: the same checkpoint" cmp "$T/res.st" "$T/full.st"
 ok "two threads" mae-train $TINY -b 4 --steps 6 -j 2 -o "$T/two.st" "$T/rgb.rec"
 ok "threads: the same checkpoint" cmp "$T/two.st" "$T/full.st"
 
-# a loss that overflows stops the run; the last checkpoint stays
-fails "a NaN loss stops the run" 1 mae-train $TINY -b 4 --steps 6 --blr 1e35 --save-every 1 \
-	-o "$T/nan.st" "$T/rgb.rec"
-says "the NaN message" "loss is" "at step 1" "checkpoint"
-ok "the last good checkpoint is kept" mae-train --resume "$T/nan.st" -b 4 --steps 0 \
-	-o "$T/nan2.st" "$T/rgb.rec"
+# A step whose loss, gradient or update is not finite stops the run; the
+# last --save-every stays, every tensor of it finite (counted in Python,
+# apart from the loader, which refuses non-finite values).
+ST_EDIT="python3 $ROOT/tests/pipeline/st_edit.py"
+for how in "--blr 1e35" "--blr 1e10" "--blr 1e5" "--blr 1e10 --clip 1"; do
+	rm -f "$T/nan.st"
+	fails "$how: a non-finite step stops the run" 1 mae-train $TINY -b 4 --steps 6 $how \
+		--save-every 1 -o "$T/nan.st" "$T/rgb.rec"
+	says "$how: the message" rgb.rec "at step" "nan.st holds step"
+	is "$how: the checkpoint kept is finite" "$($ST_EDIT nonfinite "$T/nan.st")" 0
+done
+# a learning rate past float's range: a finite loss and gradient, and
+# weights that overflow in the update
+fails "a step that makes the weights non-finite stops the run" 1 mae-train $TINY -b 4 --steps 6 \
+	--warmup 0 --blr 1e300 --save-every 1 -o "$T/inf.st" "$T/rgb.rec"
+says "non-finite weights: the message" "became non-finite at step 0" "inf.st not written"
+ok "non-finite weights: no checkpoint" test ! -e "$T/inf.st"
 
 # bad input: one line naming the stream, the record and the problem
 mkrec -n 4 --img 12x12x3 >"$T/nomask.rec"
@@ -100,3 +115,79 @@ fails "no -o" 2 mae-train $TINY --steps 1 "$T/rgb.rec"
 fails "no step count" 2 mae-train $TINY -o "$T/x.st" "$T/rgb.rec"
 says "no step count: the message" "--steps" rec-repeat
 fails "heads that do not divide the width" 2 mae-train $TINY --heads 3 --steps 1 -o "$T/x.st"
+
+# a checkpoint with a non-finite value: one line naming it and the tensor
+# from every tool that loads one
+$ST_EDIT nan "$T/full.st" "$T/poison.st" mask_token
+fails "mae-train --resume refuses a NaN weight" 1 mae-train --resume "$T/poison.st" -b 4 \
+	--steps 6 -o "$T/x.st" "$T/rgb.rec"
+says "resume NaN: the message" poison.st "'mask_token'" non-finite
+fails "mae-embed refuses a NaN weight" 1 mae-embed -o "$T/x.rec" "$T/poison.st" "$T/rgb.rec"
+says "mae-embed NaN: the message" poison.st "'mask_token'" non-finite
+fails "mae-recon refuses a NaN weight" 1 mae-recon -o "$T/x.rec" "$T/poison.st" "$T/rgb.rec"
+says "mae-recon NaN: the message" poison.st "'mask_token'" non-finite
+fails "mae-finetune refuses a NaN weight" 1 mae-finetune --train "$T/rgb.rec" "$T/poison.st" \
+	"$T/rgb.rec"
+says "mae-finetune NaN: the message" poison.st "'mask_token'" non-finite
+
+# input that ends before the steps asked: exit 1, and no checkpoint of a
+# cut-short run in place of the run asked for
+mkrec -n 8 --img 12x12x3 | addmask --patch 4 --seed 3 >"$T/eight.rec"
+fails "input for fewer steps than asked" 1 mae-train $TINY -b 4 --steps 3 -o "$T/short.st" \
+	"$T/eight.rec"
+says "too few steps: the message" eight.rec "after 2 of the 3 steps" "short.st not written"
+ok "too few steps: no checkpoint" test ! -e "$T/short.st"
+cp "$T/res3.st" "$T/keep3.st"
+fails "a resumed run whose input ends while skipping" 1 mae-train --resume "$T/res3.st" -b 4 \
+	--steps 6 -o "$T/res3.st" "$T/eight.rec"
+says "ends while skipping: the message" eight.rec "the 3 steps the resumed run has taken"
+fails "a resumed run whose input ends after the skip" 1 mae-train --resume "$T/res3.st" -b 4 \
+	--steps 6 -o "$T/res3.st" "$T/half.rec"
+says "ends after the skip: the message" half.rec "after 3 of the 6 steps" "res3.st not written"
+ok "the resumed run's checkpoint is left as it was" cmp "$T/res3.st" "$T/keep3.st"
+fails "resuming a run past the steps asked" 1 mae-train --resume "$T/res.st" -b 4 --steps 2 \
+	-o "$T/x.st" "$T/rgb.rec"
+says "past the steps: the message" res.st "at step 6, past the 2 steps"
+
+# step counts past 64 bits: a saved step of 2^62 with one image per step
+# skips to the end of the input and stops there (it looped on past it)
+$ST_EDIT meta "$T/res.st" "$T/big.st" optimizer.step 4611686018427387904
+$ST_EDIT meta "$T/big.st" "$T/big.st" train.batch 1
+fails "a saved step of 2^62 ends with the input" 1 timeout 60 mae-train --resume "$T/big.st" \
+	-b 1 --steps 4611686018427387905 -o "$T/x.st" "$T/rgb.rec"
+says "step 2^62: the message" rgb.rec "4611686018427387904 steps the resumed run has taken"
+$ST_EDIT meta "$T/res.st" "$T/big.st" optimizer.step 99999999999999999999
+fails "a saved step past 64 bits" 1 timeout 60 mae-train --resume "$T/big.st" -b 4 --steps 6 \
+	-o "$T/x.st" "$T/rgb.rec"
+says "step past 64 bits: the message" big.st "optimizer.step"
+fails "--steps times --batch past 64 bits" 2 mae-train $TINY -b 4 \
+	--steps 4611686018427387904 -o "$T/x.st" "$T/rgb.rec"
+# a header of 2^33 epochs of 2^31 records (plain msgpack, with its end
+# marker) before the records
+python3 -c 'import struct, sys
+def s(t): return bytes([0xa0 | len(t)]) + t.encode()
+def u(v): return b"\xcf" + struct.pack(">Q", v)
+sys.stdout.buffer.write(b"\x84" + s("maskpipe") + b"\x01" + s("provenance") + b"\x90"
+    + s("epochs") + u(2 ** 33) + s("epoch_size") + u(2 ** 31)
+    + b"\x81" + s("maskpipe_end") + b"\x00")' >"$T/huge.rec"
+cat "$T/rgb.rec" >>"$T/huge.rec"
+fails "epochs times epoch_size past 64 bits" 1 mae-train $TINY -b 4 -o "$T/x.st" "$T/huge.rec"
+says "header overflow: the message" huge.rec epochs "64-bit"
+
+# The --log of a run killed mid-way holds the lines of the steps it took.
+# The input (6 batches) does not end while the writer holds the fifo open:
+# steps 1 to 5 run, the 6th waits for the batch read ahead of it.
+mkfifo "$T/log.fifo"
+{ cat "$T/rgb.rec"; exec sleep 60; } >"$T/log.fifo" &
+feeder=$!
+mae-train $TINY -b 4 --steps 100 --log "$T/kill.tsv" -o "$T/x.st" "$T/log.fifo" 2>/dev/null &
+tool=$!
+for _ in $(seq 200); do
+	[ "$(cat "$T/kill.tsv" 2>/dev/null | wc -l)" -ge 6 ] && break
+	sleep 0.05
+done
+kill -KILL "$tool"
+wait "$tool"
+kill "$feeder"
+is "a killed run's log holds every step taken" "$(cut -f 1 "$T/kill.tsv" | tr '\n' ' ')" \
+	"step 1 2 3 4 5 "

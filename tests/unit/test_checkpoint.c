@@ -10,6 +10,7 @@
 #include "err.h"
 #include "mae_checkpoint.h"
 #include "rng.h"
+#include "safetensors.h"
 
 static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 1};
 
@@ -99,6 +100,59 @@ static void bad_files_are_clear_errors(void)
 	mae_model_free(&m);
 }
 
+/* a NaN in the weights or an infinity in a moment: the load names the
+ * file and the tensor instead of handing the values on */
+static void non_finite_values_are_refused(void)
+{
+	mae_model m, back;
+	adamw opt, opt_back;
+	trained_model(&m, &opt);
+	const char *path = tmp_path("nan.safetensors");
+	const mae_tensor *last = &m.layout.tensors[m.layout.n_tensors - 1];
+	m.param_mem[last->offset + 1] = NAN;
+	CHECK_EQ(mae_checkpoint_save(path, &m, NULL, NULL, 0), 0);
+	CHECK_EQ(mae_checkpoint_load(path, backend_cpu(), NULL, &back, NULL), -1);
+	CHECK(strstr(err_msg(), path) != NULL);
+	CHECK(strstr(err_msg(), last->name) != NULL && strstr(err_msg(), "non-finite") != NULL);
+	m.param_mem[last->offset + 1] = 0;
+	opt.v[3] = INFINITY;
+	CHECK_EQ(mae_checkpoint_save(path, &m, &opt, NULL, 0), 0);
+	CHECK_EQ(mae_checkpoint_load(path, backend_cpu(), NULL, &back, &opt_back), -1);
+	CHECK(strstr(err_msg(), "'optimizer.exp_avg_sq.") != NULL);
+	adamw_free(&opt, &m);
+	mae_model_free(&m);
+}
+
+/* a header whose config claims a model of hundreds of terabytes: refused
+ * for its tensors, before any memory is taken for the model */
+static void a_huge_config_allocates_nothing(void)
+{
+	mae_model m, back;
+	adamw opt;
+	trained_model(&m, &opt);
+	const char *path = tmp_path("huge.safetensors");
+	CHECK_EQ(mae_checkpoint_save(path, &m, NULL, NULL, 0), 0);
+	st_file f;
+	CHECK_EQ(st_read(&f, path), 0);
+	for (int i = 0; i < f.n_meta; i++) {
+		const char *key = f.meta[2 * i];
+		const char *value = strcmp(key, "embed_dim") == 0	  ? "65536"
+				    : strcmp(key, "num_heads") == 0 ? "1"
+				    : strcmp(key, "depth") == 0	  ? "1024"
+								  : NULL;
+		if (value) {
+			free(f.meta[2 * i + 1]);
+			f.meta[2 * i + 1] = strdup(value);
+		}
+	}
+	CHECK_EQ(st_write(path, f.tensors, f.n_tensors, (const char *const *)f.meta, f.n_meta), 0);
+	st_free(&f);
+	CHECK_EQ(mae_checkpoint_load(path, backend_cpu(), NULL, &back, NULL), -1);
+	CHECK(strstr(err_msg(), "another shape than the config gives") != NULL);
+	adamw_free(&opt, &m);
+	mae_model_free(&m);
+}
+
 /* With zero gradients a step only decays: linear weights shrink by
  * (1 - lr wd), biases, norms, tokens and position embeddings stay. */
 static void adamw_decays_linear_weights_only(void)
@@ -158,6 +212,8 @@ int main(void)
 {
 	RUN(round_trip_is_exact);
 	RUN(bad_files_are_clear_errors);
+	RUN(non_finite_values_are_refused);
+	RUN(a_huge_config_allocates_nothing);
 	RUN(adamw_decays_linear_weights_only);
 	RUN(lr_warms_up_then_follows_a_cosine);
 	RUN(clipping_scales_to_the_norm);

@@ -320,6 +320,17 @@ static void records_give_examples_or_clear_errors(void)
 	rec_set_str(&r, "label", "seven");
 	CHECK_EQ(probe_set_add_record(&s, &r, 0), -1);
 	CHECK(strstr(err_msg(), "label") != NULL);
+	/* labels are class indices, 0 to PROBE_MAX_CLASSES - 1 */
+	rec_set_bin(&r, "emb", emb, sizeof emb);
+	const int64_t bad[3] = {-1, PROBE_MAX_CLASSES, (int64_t)1 << 40};
+	for (int i = 0; i < 3; i++) {
+		rec_set_int(&r, "label", bad[i]);
+		CHECK_EQ(probe_set_add_record(&s, &r, 0), -1);
+		CHECK(strstr(err_msg(), "not a class index") != NULL);
+	}
+	rec_set_int(&r, "label", PROBE_MAX_CLASSES - 1);
+	CHECK_EQ(probe_set_add_record(&s, &r, 0), 0);
+	CHECK(s.label[1] == PROBE_MAX_CLASSES - 1);
 	rec_set_int(&r, "label", 1);
 	CHECK_EQ(probe_set_add_record(&s, &r, 1), -1);
 	CHECK(strstr(err_msg(), "img") != NULL);
@@ -357,6 +368,11 @@ static void accuracy_ranks_ties_by_class_index(void)
 	CHECK(a.top1 == 0);
 	CHECK(a.top5 == 0.5);
 	CHECK_EQ(a.class_n[6], 1);
+	probe_accuracy_free(&a);
+	/* a NaN score (a diverged model) is an error, not a right answer */
+	scores[7 + 5] = NAN;
+	CHECK_EQ(probe_accuracy_of(&a, scores, cls, 2, 7), -1);
+	CHECK(strstr(err_msg(), "test example 1: the score of class 5 is not finite") != NULL);
 	probe_accuracy_free(&a);
 }
 
