@@ -87,6 +87,10 @@ is "the title says 75%" "$(head -n 1 "$md")" \
 	"### Object-box vs random masking at 75%, objbox's lambda swept"
 is "the masks hide 37 of 49 patches" "$(mask_ratios)" 0.7551
 cp "$md" "$T/at75.md"
+# loss_of FILE: the final loss of the random variant, in a table
+loss_of() { grep '^| random |' "$1" | cut -d '|' -f 5; }
+ok "random masking's final loss is that of a new pretraining, not the 80% one" \
+	test "$(loss_of "$T/at75.md")" != "$(loss_of "$T/at80.md")"
 ok "exp_objbox at ratio 0.75 again, on one thread" "$ROOT/pipelines/exp_objbox.sh" --train 64 \
 	--test 32 --epochs 1 --seeds 1 --dir "$T/exp" --ratio 0.75 --threads 1
 is "it reruns nothing" "$(ran "$T/.stdout")" ""
