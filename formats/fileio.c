@@ -209,7 +209,7 @@ int itemfile_expect(itemfile *it, size_t item_bytes, uint64_t count)
 		return 0;
 	}
 	/* no overflow: counts are 32-bit or derived from a file size, items
-	 * at most an IMG_MAX_BYTES image */
+	 * at most IMG_MAX_DIM squared bytes */
 	uint64_t claimed = count * item_bytes;
 	if (payload < claimed)
 		return err_set("%s: truncated: room for %llu of the %llu %ss (%llu of %llu bytes)",

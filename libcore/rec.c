@@ -8,6 +8,7 @@
 #include "grow.h"
 #include "mpk.h"
 #include "rng.h"
+#include "sizelimit.h"
 
 /* Field bytes live in blocks that never move, so fields stay valid while
  * more are added. */
@@ -17,7 +18,7 @@ struct rec_block {
 	uint8_t data[];
 };
 
-enum { BLOCK_MIN = 64 * 1024 };
+enum { BLOCK_MIN = 64 * 1024, PACK_KEEP_BYTES = 1 << 20 };
 
 static void *arena_alloc(rec *r, size_t n)
 {
@@ -253,22 +254,58 @@ void rec_encode(const rec *r, uint8_t *out)
 	}
 }
 
+/* The packer's writer: msgpack-c ignores what it returns and goes on with
+ * the next piece, so a failure (no memory to grow, or a value over the
+ * record limit) is remembered here for rec_pack_end, and everything after
+ * it is refused too. */
+static int pack_write(void *data, const char *buf, size_t len)
+{
+	rec *r = data;
+	if (r->pack_failed)
+		return -1;
+	if (len > r->pack_limit - r->scratch.size) {
+		r->pack_failed = 1;
+		return err_set("field '%s' would take over %llu bytes, more than a record may hold "
+			       "(%llu MiB; MASKPIPE_MAX_RECORD_MB raises it)",
+			       r->pack_key ? r->pack_key : "?",
+			       (unsigned long long)(r->scratch.size + len),
+			       (unsigned long long)(r->pack_limit >> 20));
+	}
+	if (msgpack_sbuffer_write(&r->scratch, buf, len) < 0) {
+		r->pack_failed = 1;
+		return err_set("out of memory packing field '%s' (%llu bytes)",
+			       r->pack_key ? r->pack_key : "?",
+			       (unsigned long long)(r->scratch.size + len));
+	}
+	return 0;
+}
+
 msgpack_packer *rec_pack_begin(rec *r, const char *key)
 {
 	msgpack_sbuffer_clear(&r->scratch);
-	msgpack_packer_init(&r->packer, &r->scratch, msgpack_sbuffer_write);
+	msgpack_packer_init(&r->packer, r, pack_write);
 	free(r->pack_key);
 	r->pack_key = strdup(key);
+	r->pack_failed = !r->pack_key;
+	if (!r->pack_key)
+		err_set("out of memory packing a field");
+	else if (limit_max_record_bytes(&r->pack_limit) < 0)
+		r->pack_failed = 1;
 	return &r->packer;
 }
 
 int rec_pack_end(rec *r)
 {
-	if (!r->pack_key)
-		return err_set("out of memory packing a field");
-	int rc = rec_set_raw(r, r->pack_key, r->scratch.data, r->scratch.size);
+	/* the message was set where the packing failed */
+	int rc = r->pack_failed ? -1 : rec_set_raw(r, r->pack_key, r->scratch.data, r->scratch.size);
 	free(r->pack_key);
 	r->pack_key = NULL;
+	r->pack_failed = 0;
+	/* a large field's buffer is not kept for the next record */
+	if (r->scratch.alloc > PACK_KEEP_BYTES) {
+		msgpack_sbuffer_destroy(&r->scratch);
+		msgpack_sbuffer_init(&r->scratch);
+	}
 	return rc;
 }
 

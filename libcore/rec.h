@@ -13,9 +13,6 @@
 /* The format version a header's "maskpipe" key holds. */
 #define REC_FORMAT_VERSION 1
 
-/* No record may be larger than this (a bin claiming more is rejected). */
-#define REC_MAX_BYTES (IMG_MAX_BYTES + ((size_t)64 << 20))
-
 typedef struct rec_field {
 	const char *key; /* not NUL-terminated */
 	uint32_t key_len;
@@ -34,6 +31,8 @@ typedef struct rec {
 	msgpack_sbuffer scratch; /* a value being packed, see rec_pack_begin */
 	msgpack_packer packer;
 	char *pack_key;
+	int pack_failed;     /* a write of the value being packed failed */
+	uint64_t pack_limit; /* the bytes a value may take: the record limit */
 } rec;
 
 void rec_init(rec *r);
@@ -63,7 +62,9 @@ int rec_set_field(rec *r, const rec_field *f);
  *   msgpack_packer *pk = rec_pack_begin(r, "boxes");
  *   msgpack_pack_array(pk, n); ...
  *   rec_pack_end(r);
- * Exactly one value must be packed in between. */
+ * Exactly one value must be packed in between. Whatever fails in between
+ * (memory, or a value over the record limit, limit_max_record_bytes) makes
+ * rec_pack_end fail and leaves the record without the field. */
 msgpack_packer *rec_pack_begin(rec *r, const char *key);
 int rec_pack_end(rec *r);
 

@@ -8,6 +8,7 @@
 #include "err.h"
 #include "mpk.h"
 #include "recio.h"
+#include "sizelimit.h"
 
 enum mode { MODE_START, MODE_ZSTD, MODE_PLAIN };
 
@@ -30,6 +31,7 @@ struct rec_reader {
 	mpk_scanner scan;          /* how far the map being read has been walked */
 	int segment_open;          /* a header came and its end marker has not */
 	uint64_t segment_records;  /* records since that header */
+	uint64_t max_record;       /* the bytes a record may take (limit_max_record_bytes) */
 };
 
 static const uint8_t zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
@@ -54,6 +56,12 @@ rec_reader *rec_reader_open_fd(int fd, const char *name)
 	if (!rd || !(rd->name = strdup(name))) {
 		free(rd);
 		err_set("%s: out of memory", name);
+		return NULL;
+	}
+	if (limit_max_record_bytes(&rd->max_record) < 0) {
+		free(rd->name);
+		free(rd);
+		err_prefix("%s: ", name);
 		return NULL;
 	}
 	rd->fd = fd;
@@ -320,6 +328,10 @@ static int next_map(rec_reader *rd, const uint8_t **map, size_t *len)
 						       "where a map must start", mpk_type_name(type));
 			}
 			int rc = mpk_scan(&rd->scan, p, left, &need);
+			if (rc == 0 && rd->scan.pos > rd->max_record)
+				return err_set("a record of %zu bytes is over the %llu MiB limit "
+					       "(MASKPIPE_MAX_RECORD_MB raises it)", rd->scan.pos,
+					       (unsigned long long)(rd->max_record >> 20));
 			if (rc == 0) {
 				*map = p;
 				*len = rd->scan.pos;
@@ -331,11 +343,15 @@ static int next_map(rec_reader *rd, const uint8_t **map, size_t *len)
 			if (rc != MPK_TRUNCATED)
 				return -1;
 			/* a claim past the limit fails now, before anything is buffered */
-			if (need > REC_MAX_BYTES) {
-				char claim[256];
-				snprintf(claim, sizeof claim, "%s", err_msg());
-				return err_set("a record of at least %llu bytes is over the %zu MiB limit (%s)",
-					       (unsigned long long)need, REC_MAX_BYTES >> 20, claim);
+			if (need > rd->max_record) {
+				char claim[256]; /* "truncated: a bin claims ..." */
+				const char *msg = err_msg();
+				const char *colon = strstr(msg, ": ");
+				snprintf(claim, sizeof claim, "%s", colon ? colon + 2 : msg);
+				return err_set("a record of at least %llu bytes is over the %llu MiB limit "
+					       "(MASKPIPE_MAX_RECORD_MB raises it): %s",
+					       (unsigned long long)need,
+					       (unsigned long long)(rd->max_record >> 20), claim);
 			}
 		}
 		int rc = fill(rd);
