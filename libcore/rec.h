@@ -92,7 +92,8 @@ int rec_make_image(rec *r, const char *id, int64_t label, int64_t label_coarse, 
 int rec_get_strs(const rec *r, const char *key, char ***strs, size_t *n);
 void rec_free_strs(char **strs, size_t n);
 
-/* The `img` field as a view into the record (px not owned). */
+/* The `img` field as a view into the record (px not owned): 0 found, 1
+ * absent, -1 malformed, or with channels other than 1 and 3. */
 int rec_get_img(const rec *r, img_view *v);
 
 /* The `segments` field: a segmentation of the image as a map {w, h, n,

@@ -30,6 +30,7 @@ struct rec_reader {
 	int header_read;
 	mpk_scanner scan;          /* how far the map being read has been walked */
 	int segment_open;          /* a header came and its end marker has not */
+	int segment_ended;         /* the last header or marker was an end marker */
 	uint64_t segment_records;  /* records since that header */
 	uint64_t max_record;       /* the bytes a record may take (limit_max_record_bytes) */
 };
@@ -469,6 +470,7 @@ int rec_reader_next(rec_reader *rd, rec *r)
 		if (is_end_marker(r)) {
 			if (close_segment(rd, r) < 0)
 				what = "end marker";
+			rd->segment_ended = 1;
 		} else if (is_header_map(r)) { /* a header from `cat a.rec b.rec` */
 			if (rd->segment_open)
 				err_set("a header comes before the end marker of the stream before it: "
@@ -476,7 +478,12 @@ int rec_reader_next(rec_reader *rd, rec *r)
 			if (rd->segment_open || check_version(r) < 0)
 				what = "header";
 			rd->segment_open = 1;
+			rd->segment_ended = 0;
 			rd->segment_records = 0;
+		} else if (rd->segment_ended) {
+			/* only a header may follow an end marker (man 5 maskpipe-rec) */
+			err_set("a record after the end marker, with no header before it");
+			what = "record";
 		} else {
 			break;
 		}

@@ -55,6 +55,11 @@ mkrec -n 2 --field id=str:noimg{i} >"$T/noimg.rec"
 fails "record without img" 1 patchify -p 4 "$T/noimg.rec"
 says "record without img: named" "$T/noimg.rec" "record 0" "noimg0" "img"
 mkrec --field id=str:odd --img 6x6x1 >"$T/odd.rec"
+for c in 2 4; do
+	mkrec -n 1 --img 8x8x$c >"$T/c$c.rec"
+	fails "an image of $c channels" 1 patchify -p 4 "$T/c$c.rec"
+	says "  names the stream, record and field" "c$c.rec" "record 0" "img.c"
+done
 fails "not whole patches" 1 patchify -p 4 "$T/odd.rec"
 says "not whole patches: named" "record 0" "6x6" "4x4 patches"
 mkrec --img 8x8x1 >"$T/noid.rec"
