@@ -405,6 +405,32 @@ static int check_version(const rec *h)
 	return 0;
 }
 
+/* The header keys every stage relies on: the version it can read, and a
+ * provenance each stage appends its command line to. */
+static int check_header(const rec *h)
+{
+	if (check_version(h) < 0)
+		return -1;
+	const rec_field *prov = rec_get(h, "provenance");
+	if (!prov)
+		return 0;
+	mpk m = mpk_of(prov->val, prov->val_len);
+	uint32_t n_stages, n_args;
+	if (mpk_read_array(&m, &n_stages) < 0)
+		return err_prefix("field 'provenance': ");
+	for (uint32_t i = 0; i < n_stages; i++) {
+		if (mpk_read_array(&m, &n_args) < 0)
+			return err_prefix("field 'provenance' item %u: ", i);
+		for (uint32_t j = 0; j < n_args; j++) {
+			const char *arg;
+			uint32_t len;
+			if (mpk_read_str(&m, &arg, &len) < 0)
+				return err_prefix("field 'provenance' item %u.%u: ", i, j);
+		}
+	}
+	return 0;
+}
+
 /* Reads one map into r: 1, 0 at end, -1 with the message prefixed. */
 static int read_map(rec_reader *rd, rec *r)
 {
@@ -435,7 +461,7 @@ static int read_header(rec_reader *rd)
 		 * the map stays in the buffer, to be read again as record 0 */
 		rd->out_pos -= rd->last_map_len;
 		rec_clear(&rd->header);
-	} else if (check_version(&rd->header) < 0) {
+	} else if (check_header(&rd->header) < 0) {
 		return err_prefix("%s: header: ", rd->name);
 	} else {
 		rd->segment_open = 1;
@@ -475,7 +501,7 @@ int rec_reader_next(rec_reader *rd, rec *r)
 			if (rd->segment_open)
 				err_set("a header comes before the end marker of the stream before it: "
 					"that stream was cut off");
-			if (rd->segment_open || check_version(r) < 0)
+			if (rd->segment_open || check_header(r) < 0)
 				what = "header";
 			rd->segment_open = 1;
 			rd->segment_ended = 0;
