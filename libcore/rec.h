@@ -75,7 +75,8 @@ int rec_set_bin(rec *r, const char *key, const void *data, size_t len);
 int rec_set_img(rec *r, const img *im);
 
 /* Typed getters: 0 found, 1 absent, -1 wrong type or shape (message names
- * the field). */
+ * the field); a str must be valid UTF-8, which rec_set_str and
+ * rec_set_strs refuse to write otherwise. */
 int rec_get_int(const rec *r, const char *key, int64_t *v);
 int rec_get_str(const rec *r, const char *key, const char **s, uint32_t *len);
 int rec_get_bin(const rec *r, const char *key, const uint8_t **data, uint32_t *len);

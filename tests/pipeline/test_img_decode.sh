@@ -99,6 +99,24 @@ fails "empty stdin" 1 img-decode </dev/null
 fails "huge PNG header" 1 img-decode "$T/fx/png/bad-huge.png"
 says "  refuses the size" bad-huge.png
 
+# ids are UTF-8 text: a file or class directory whose name is not is refused
+bad=$(printf 'b\377d')
+mkdir -p "$T/latin/ok" "$T/latin1/$bad"
+cp "$T/fx/png/gray-8-7x5.png" "$T/latin/ok/a.png"
+cp "$T/fx/png/gray-8-7x5.png" "$T/latin/ok/$bad.png"
+cp "$T/fx/png/gray-8-7x5.png" "$T/latin1/$bad/a.png"
+fails "a file name that is not UTF-8" 1 img-decode -o "$T/latin.rec" "$T/latin"
+says "  names it" "ok/$bad.png" "not valid UTF-8"
+ok "  --skip-bad skips it" sh -c 'img-decode --skip-bad "$1" 2>/dev/null | rec-count | grep -qx 1' sh "$T/latin"
+fails "a class directory name that is not UTF-8" 1 img-decode -o "$T/latin.rec" "$T/latin1"
+says "  names the tree" latin1 "class directory" "not valid UTF-8"
+ok "  no output" test ! -e "$T/latin.rec"
+# a command line in the provenance: bytes that are not UTF-8 become U+FFFD
+MASKPIPE_PLAIN=1 img-decode -o "$T/$bad.rec" "$T/latin/ok/a.png"
+ok "  in the provenance, U+FFFD" python3 -c 'import sys
+data = open(sys.argv[1], "rb").read()
+sys.exit(not (b"\xff" not in data and b"b\xef\xbf\xbdd.rec" in data))' "$T/$bad.rec"
+
 # gray_png FILE W H [ZEROS]: a gray PNG of W x H, its pixels deflated from
 # zeros when ZEROS is given, else a header with a token of data
 gray_png() {

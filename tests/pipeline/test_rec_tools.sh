@@ -243,6 +243,10 @@ fails "rec-count: a record after the end marker is an error" 1 rec-count "$T/aft
 says "  names the stream and the record" after-end.rec "record 2" "end marker"
 cat "$T/ended.rec" "$T/ended.rec" >"$T/twice.rec"
 prints "rec-count: a header after it starts a new part" 4 rec-count "$T/twice.rec"
+# a str a stage reads must be UTF-8
+printf '\201\242id\242a\377' >"$T/badid.rec"
+fails "rec-join: an id that is not UTF-8" 1 rec-join "$T/a.rec" "$T/badid.rec"
+says "  names the stream, record and field" badid.rec "record 0" "'id'" "not valid UTF-8"
 # the record limit, raised or lowered for a whole pipeline by one variable
 mkrec -n 1 --img 1024x1024x3 >"$T/3mib.rec"
 fails "a record over MASKPIPE_MAX_RECORD_MB" 1 env MASKPIPE_MAX_RECORD_MB=2 rec-count "$T/3mib.rec"
