@@ -14,6 +14,7 @@
 #include "mpk.h"
 #include "recio.h"
 #include "rng.h"
+#include "utf8.h"
 
 static char path_buf[4][512];
 
@@ -359,7 +360,7 @@ static void img_field_round_trip(void)
 	for (int i = 0; i < 3; i++) {
 		msgpack_pack_str(pk, 1);
 		msgpack_pack_str_body(pk, keys[i], 1);
-		msgpack_pack_uint8(pk, 4);
+		msgpack_pack_uint8(pk, i < 2 ? 4 : 3);
 	}
 	msgpack_pack_str(pk, 2);
 	msgpack_pack_str_body(pk, "px", 2);
@@ -368,6 +369,11 @@ static void img_field_round_trip(void)
 	rec_pack_end(&r);
 	CHECK_EQ(rec_get_img(&r, &v), -1);
 	CHECK(strstr(err_msg(), "img.px") != NULL);
+	/* channels the format does not have: 2 and 4 */
+	im.c = 2;
+	CHECK_EQ(rec_set_img(&r, &im), 0);
+	CHECK_EQ(rec_get_img(&r, &v), -1);
+	CHECK(strstr(err_msg(), "'img.c' is 2") != NULL);
 	rec_set_str(&r, "img", "not a map");
 	CHECK_EQ(rec_get_img(&r, &v), -1);
 	CHECK(strstr(err_msg(), "expected map, found str") != NULL);
@@ -566,6 +572,44 @@ static void records_over_the_limit_are_refused(void)
 	rec_free(&r);
 }
 
+/* Every str maskpipe writes is UTF-8, and one a stage reads must be. */
+static void strings_are_utf8(void)
+{
+	CHECK_EQ(utf8_invalid_at("caf\xc3\xa9", 5), 5);
+	CHECK_EQ(utf8_invalid_at("caf\xe9", 4), 3);
+	CHECK_EQ(utf8_invalid_at("\xc0\xaf", 2), 0);     /* overlong '/' */
+	CHECK_EQ(utf8_invalid_at("\xed\xa0\x80", 3), 0); /* a surrogate */
+	CHECK_EQ(utf8_invalid_at("\xf4\x90\x80\x80", 4), 0); /* above U+10FFFF */
+	CHECK_EQ(utf8_invalid_at("a\xe2\x82", 3), 1);     /* cut short */
+	rec r;
+	rec_init(&r);
+	CHECK_EQ(rec_set_str(&r, "id", "caf\xe9.png"), -1);
+	CHECK(strstr(err_msg(), "field 'id'") && strstr(err_msg(), "byte 4"));
+	CHECK(rec_get(&r, "id") == NULL);
+	char *names[] = {"ok", "b\xff" "d"};
+	CHECK_EQ(rec_set_strs(&r, "classes", names, 2), -1);
+	CHECK(strstr(err_msg(), "item 1") != NULL);
+	CHECK(rec_get(&r, "classes") == NULL);
+	/* read: a str from elsewhere that is not UTF-8 */
+	CHECK_EQ(rec_set_raw(&r, "id", "\xa2\x61\xff", 3), 0);
+	const char *s;
+	uint32_t len;
+	CHECK_EQ(rec_get_str(&r, "id", &s, &len), -1);
+	CHECK(strstr(err_msg(), "not valid UTF-8") != NULL);
+	char **strs;
+	size_t n;
+	CHECK_EQ(rec_set_raw(&r, "classes", "\x91\xa2\x61\xff", 4), 0);
+	CHECK_EQ(rec_get_strs(&r, "classes", &strs, &n), -1);
+	/* a command line keeps its place in the provenance, U+FFFD for bad bytes */
+	char *argv[] = {"rec-head", "a\xff\xfe.rec"};
+	CHECK_EQ(rec_header_make(&r, NULL, 2, argv), 0);
+	CHECK_EQ(rec_get_strs(&r, "maskpipe", &strs, &n), -1); /* an int, not strs */
+	const rec_field *prov = rec_get(&r, "provenance");
+	static const char want[] = "\x91\x92\xa8rec-head\xab" "a\xef\xbf\xbd\xef\xbf\xbd.rec";
+	CHECK(prov && prov->val_len == sizeof want - 1 && memcmp(prov->val, want, sizeof want - 1) == 0);
+	rec_free(&r);
+}
+
 /* A stream cut at a frame boundary decodes cleanly but lacks its end
  * marker: downstream of a failed stage that must be an error, not a
  * shorter stream. */
@@ -749,5 +793,6 @@ int main(void)
 	RUN(failed_output_leaves_no_file);
 	RUN(failed_pack_is_an_error);
 	RUN(records_over_the_limit_are_refused);
+	RUN(strings_are_utf8);
 	return check_exit();
 }
