@@ -99,6 +99,18 @@ fails "empty stdin" 1 img-decode </dev/null
 fails "huge PNG header" 1 img-decode "$T/fx/png/bad-huge.png"
 says "  refuses the size" bad-huge.png
 
+# a data-set file without images is a mistake, not an empty data set
+mkdir -p "$T/empty"
+: >"$T/empty/data_batch_1.bin"
+: >"$T/empty/train_X.bin"
+printf '\0\0\10\3\0\0\0\0\0\0\0\34\0\0\0\34' >"$T/empty/e-images-idx3-ubyte"
+gzip -c <"$T/empty/data_batch_1.bin" >"$T/empty/data_batch_2.bin.gz"
+for f in data_batch_1.bin train_X.bin e-images-idx3-ubyte data_batch_2.bin.gz; do
+	fails "an empty data-set file: $f" 1 img-decode -o "$T/empty.rec" "$T/empty/$f"
+	says "  names it" "$f" "no images"
+done
+ok "  no output" test ! -e "$T/empty.rec"
+
 # ids are UTF-8 text: a file or class directory whose name is not is refused
 bad=$(printf 'b\377d')
 mkdir -p "$T/latin/ok" "$T/latin1/$bad"
