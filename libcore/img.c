@@ -17,8 +17,9 @@ int img_check_dims(uint64_t w, uint64_t h, uint64_t c)
 	if (limit_max_pixels(&max_pixels) < 0)
 		return -1;
 	if (w > IMG_MAX_DIM || h > IMG_MAX_DIM)
-		return err_set("image of %llux%llu exceeds the limit of %u pixels a side",
-			       (unsigned long long)w, (unsigned long long)h, IMG_MAX_DIM);
+		return err_set("image of %llux%llux%llu exceeds the limit of %u pixels a side",
+			       (unsigned long long)w, (unsigned long long)h, (unsigned long long)c,
+			       IMG_MAX_DIM);
 	if (w * h > max_pixels)
 		return err_set("image of %llux%llu has %llu pixels, over the limit of %llu "
 			       "(MASKPIPE_MAX_PIXELS raises it)",
