@@ -550,14 +550,20 @@ int rec_get_img(const rec *r, img_view *v)
 		return rc;
 	if (img_check_dims(v->w, v->h, v->c) < 0)
 		return err_prefix("field 'img': ");
-	/* 2 and 4 (alpha) exist only inside img-decode, which drops alpha */
-	if (v->c != 1 && v->c != 3)
-		return err_set("field 'img.c' is %u: a stream's images are gray (1) or RGB (3)", v->c);
 	/* checked once all of w, h and c are known, whatever their order */
 	if (px_len != (uint64_t)v->w * v->h * v->c)
 		return err_set("field 'img.px' has %u bytes, %ux%ux%u needs %llu", px_len, v->w, v->h,
 			       v->c, (unsigned long long)v->w * v->h * v->c);
 	return 0;
+}
+
+int rec_get_img_gray_or_rgb(const rec *r, img_view *v)
+{
+	int rc = rec_get_img(r, v);
+	/* 2 and 4 (with alpha) are not stream images: img-decode drops alpha */
+	if (rc == 0 && v->c != 1 && v->c != 3)
+		return err_set("field 'img.c' is %u: a stream's images are gray (1) or RGB (3)", v->c);
+	return rc;
 }
 
 int rec_set_segments(rec *r, const uint32_t *labels, uint32_t w, uint32_t h, uint32_t n_segments)

@@ -94,8 +94,13 @@ int rec_get_strs(const rec *r, const char *key, char ***strs, size_t *n);
 void rec_free_strs(char **strs, size_t n);
 
 /* The `img` field as a view into the record (px not owned): 0 found, 1
- * absent, -1 malformed, or with channels other than 1 and 3. */
+ * absent, -1 malformed. Channels may be 1 to 4: rec-png and mask-viz
+ * write any as PNG, a model checks them against its own in_chans... */
 int rec_get_img(const rec *r, img_view *v);
+/* ...but the stages that transform pixels into stream images (patchify)
+ * or compute colour features (ssearch-boxes) take only what the format
+ * has, gray (1) or RGB (3): -1 for other channel counts. */
+int rec_get_img_gray_or_rgb(const rec *r, img_view *v);
 
 /* The `segments` field: a segmentation of the image as a map {w, h, n,
  * px}, px holding one u32 LE label in [0, n) per pixel, row-major. */
