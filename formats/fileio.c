@@ -193,10 +193,19 @@ int itemfile_header(itemfile *it, void *buf, size_t n)
 	return 0;
 }
 
+/* A data-set file without a single item is a mistake (a failed download,
+ * the wrong file), not an empty data set. */
+static int no_items(const itemfile *it)
+{
+	return err_set("%s: no %ss: the file holds none", it->path, it->noun);
+}
+
 int itemfile_expect(itemfile *it, size_t item_bytes, uint64_t count)
 {
 	it->item_bytes = item_bytes;
 	it->count = count;
+	if (count == 0)
+		return no_items(it);
 	int64_t size = datafile_plain_size(it->f);
 	if (size < 0)
 		return 0;
@@ -206,10 +215,10 @@ int itemfile_expect(itemfile *it, size_t item_bytes, uint64_t count)
 			return err_set("%s: size %lld is not a whole number of %zu-byte records",
 				       it->path, (long long)size, item_bytes);
 		it->count = payload / item_bytes;
-		return 0;
+		return it->count == 0 ? no_items(it) : 0;
 	}
 	/* no overflow: counts are 32-bit or derived from a file size, items
-	 * at most an IMG_MAX_BYTES image */
+	 * at most IMG_MAX_DIM squared bytes */
 	uint64_t claimed = count * item_bytes;
 	if (payload < claimed)
 		return err_set("%s: truncated: room for %llu of the %llu %ss (%llu of %llu bytes)",
@@ -251,7 +260,7 @@ int itemfile_next(itemfile *it, void *buf)
 			       it->noun);
 	if (got == 0) {
 		it->count = it->index;
-		return 0;
+		return it->count == 0 ? no_items(it) : 0;
 	}
 	it->index++;
 	return 1;

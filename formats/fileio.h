@@ -60,7 +60,8 @@ int itemfile_header(itemfile *it, void *buf, size_t n);
 /* Declares the item size and how many items follow the header
  * (ITEMS_UNKNOWN: as many as the file holds). An uncompressed file's size
  * is checked now: it must hold exactly count items, or a whole number of
- * them, which then becomes the count. */
+ * them, which then becomes the count. No items at all is an error, here
+ * or, for a compressed file, at its end in itemfile_next. */
 int itemfile_expect(itemfile *it, size_t item_bytes, uint64_t count);
 
 /* Reads the next item into buf: 1, or 0 after the last one (having checked

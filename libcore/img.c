@@ -4,18 +4,27 @@
 #include <string.h>
 
 #include "err.h"
+#include "sizelimit.h"
 
 int img_check_dims(uint64_t w, uint64_t h, uint64_t c)
 {
+	uint64_t max_pixels;
 	if (w == 0 || h == 0)
 		return err_set("image is empty (%llux%llu)", (unsigned long long)w,
 			       (unsigned long long)h);
 	if (c < 1 || c > 4)
 		return err_set("image has %llu channels (1 to 4 allowed)", (unsigned long long)c);
-	if (w > IMG_MAX_DIM || h > IMG_MAX_DIM || w * h * c > IMG_MAX_BYTES)
-		return err_set("image of %llux%llux%llu exceeds the limit (%u per side, %zu bytes)",
+	if (limit_max_pixels(&max_pixels) < 0)
+		return -1;
+	if (w > IMG_MAX_DIM || h > IMG_MAX_DIM)
+		return err_set("image of %llux%llux%llu exceeds the limit of %u pixels a side",
 			       (unsigned long long)w, (unsigned long long)h, (unsigned long long)c,
-			       IMG_MAX_DIM, IMG_MAX_BYTES);
+			       IMG_MAX_DIM);
+	if (w * h > max_pixels)
+		return err_set("image of %llux%llu has %llu pixels, over the limit of %llu "
+			       "(MASKPIPE_MAX_PIXELS raises it)",
+			       (unsigned long long)w, (unsigned long long)h,
+			       (unsigned long long)(w * h), (unsigned long long)max_pixels);
 	return 0;
 }
 

@@ -6,7 +6,8 @@
 #include <stdint.h>
 
 /* Limits that turn absurd sizes from corrupt headers into clear errors
- * before anything is allocated. */
+ * before anything is allocated: a side, and an encoded image file read
+ * whole. The pixels an image may have are set at run time (sizelimit.h). */
 #define IMG_MAX_DIM 65536u
 #define IMG_MAX_BYTES ((size_t)1 << 30)
 
@@ -27,7 +28,8 @@ static inline img_view img_view_of(const img *im)
 	return v;
 }
 
-/* Checks w, h, c against the limits; returns 0 or -1 with a message. */
+/* Checks w, h, c against the limits (IMG_MAX_DIM a side, limit_max_pixels
+ * in all); returns 0 or -1 with a message. */
 int img_check_dims(uint64_t w, uint64_t h, uint64_t c);
 
 /* Allocates px (uninitialised) after img_check_dims(); frees what im held. */

@@ -70,6 +70,15 @@ int rec_get_grid(const rec *r, patch_grid *g)
 	if ((uint64_t)g->gh * g->gw > GRID_MAX_PATCHES)
 		return err_set("field 'grid' has %ux%u patches, more than %u", g->gh, g->gw,
 			       GRID_MAX_PATCHES);
+	/* the patches lie in the image, from its top-left corner (mae-recon's
+	 * panels are wider than the grid) */
+	img_view v;
+	int rc = rec_get_img(r, &v);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && ((uint64_t)g->gh * g->p > v.h || (uint64_t)g->gw * g->p > v.w))
+		return err_set("field 'grid' of %ux%u patches of %u px does not fit the %ux%u image",
+			       g->gw, g->gh, g->p, v.w, v.h);
 	return 0;
 }
 

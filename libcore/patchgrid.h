@@ -45,7 +45,8 @@ uint32_t mask_count(const uint8_t *bits, uint32_t n_patches);
 int rec_set_grid(rec *r, const patch_grid *g);
 
 /* 0 found, 1 absent, -1 wrong type or a zero, over-large or incomplete
- * grid (message names the field). */
+ * grid, or one that does not fit the record's img, if it has one: gh*p
+ * rows and gw*p columns at most (message names the field). */
 int rec_get_grid(const rec *r, patch_grid *g);
 
 int rec_set_boxcount(rec *r, const uint16_t *counts, uint32_t n_patches);

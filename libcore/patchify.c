@@ -26,7 +26,7 @@ int patchify_record(rec *r, const augment_opts *opt, uint32_t patch, uint64_t se
 		    patchify_work *wk)
 {
 	img_view src;
-	int rc = rec_get_img(r, &src);
+	int rc = rec_get_img_gray_or_rgb(r, &src);
 	if (rc == 1)
 		return err_set("no 'img' field");
 	if (rc < 0)

@@ -8,6 +8,8 @@
 #include "grow.h"
 #include "mpk.h"
 #include "rng.h"
+#include "sizelimit.h"
+#include "utf8.h"
 
 /* Field bytes live in blocks that never move, so fields stay valid while
  * more are added. */
@@ -17,7 +19,7 @@ struct rec_block {
 	uint8_t data[];
 };
 
-enum { BLOCK_MIN = 64 * 1024 };
+enum { BLOCK_MIN = 64 * 1024, PACK_KEEP_BYTES = 1 << 20 };
 
 static void *arena_alloc(rec *r, size_t n)
 {
@@ -253,22 +255,58 @@ void rec_encode(const rec *r, uint8_t *out)
 	}
 }
 
+/* The packer's writer: msgpack-c ignores what it returns and goes on with
+ * the next piece, so a failure (no memory to grow, or a value over the
+ * record limit) is remembered here for rec_pack_end, and everything after
+ * it is refused too. */
+static int pack_write(void *data, const char *buf, size_t len)
+{
+	rec *r = data;
+	if (r->pack_failed)
+		return -1;
+	if (len > r->pack_limit - r->scratch.size) {
+		r->pack_failed = 1;
+		return err_set("field '%s' would take over %llu bytes, more than a record may hold "
+			       "(%llu MiB; MASKPIPE_MAX_RECORD_MB raises it)",
+			       r->pack_key ? r->pack_key : "?",
+			       (unsigned long long)(r->scratch.size + len),
+			       (unsigned long long)(r->pack_limit >> 20));
+	}
+	if (msgpack_sbuffer_write(&r->scratch, buf, len) < 0) {
+		r->pack_failed = 1;
+		return err_set("out of memory packing field '%s' (%llu bytes)",
+			       r->pack_key ? r->pack_key : "?",
+			       (unsigned long long)(r->scratch.size + len));
+	}
+	return 0;
+}
+
 msgpack_packer *rec_pack_begin(rec *r, const char *key)
 {
 	msgpack_sbuffer_clear(&r->scratch);
-	msgpack_packer_init(&r->packer, &r->scratch, msgpack_sbuffer_write);
+	msgpack_packer_init(&r->packer, r, pack_write);
 	free(r->pack_key);
 	r->pack_key = strdup(key);
+	r->pack_failed = !r->pack_key;
+	if (!r->pack_key)
+		err_set("out of memory packing a field");
+	else if (limit_max_record_bytes(&r->pack_limit) < 0)
+		r->pack_failed = 1;
 	return &r->packer;
 }
 
 int rec_pack_end(rec *r)
 {
-	if (!r->pack_key)
-		return err_set("out of memory packing a field");
-	int rc = rec_set_raw(r, r->pack_key, r->scratch.data, r->scratch.size);
+	/* the message was set where the packing failed */
+	int rc = r->pack_failed ? -1 : rec_set_raw(r, r->pack_key, r->scratch.data, r->scratch.size);
 	free(r->pack_key);
 	r->pack_key = NULL;
+	r->pack_failed = 0;
+	/* a large field's buffer is not kept for the next record */
+	if (r->scratch.alloc > PACK_KEEP_BYTES) {
+		msgpack_sbuffer_destroy(&r->scratch);
+		msgpack_sbuffer_init(&r->scratch);
+	}
 	return rc;
 }
 
@@ -278,12 +316,39 @@ int rec_set_int(rec *r, const char *key, int64_t v)
 	return rec_pack_end(r);
 }
 
+/* Packs s as a str. Text that is not valid UTF-8 is refused, or, when
+ * lossy, has each byte that is not part of valid UTF-8 replaced by U+FFFD
+ * (a command line in the provenance: a record of it for people). */
+static int pack_text(msgpack_packer *pk, const char *s, int lossy)
+{
+	static const char replacement[] = "\xef\xbf\xbd";
+	const uint8_t *u = (const uint8_t *)s;
+	size_t len = strlen(s), bad = utf8_invalid_at(s, len);
+	if (bad == len) {
+		msgpack_pack_str(pk, len);
+		msgpack_pack_str_body(pk, s, len);
+		return 0;
+	}
+	if (!lossy)
+		return err_set("not valid UTF-8 (byte %zu of %zu is 0x%02x)", bad + 1, len, u[bad]);
+	size_t out_len = 0;
+	for (size_t i = 0, n; i < len; i += n ? n : 1)
+		out_len += (n = utf8_seq_len(u + i, len - i)) ? n : 3;
+	msgpack_pack_str(pk, out_len);
+	for (size_t i = 0, n; i < len; i += n ? n : 1) {
+		n = utf8_seq_len(u + i, len - i);
+		msgpack_pack_str_body(pk, n ? s + i : replacement, n ? n : 3);
+	}
+	return 0;
+}
+
 int rec_set_str(rec *r, const char *key, const char *s)
 {
 	msgpack_packer *pk = rec_pack_begin(r, key);
-	size_t len = strlen(s);
-	msgpack_pack_str(pk, len);
-	msgpack_pack_str_body(pk, s, len);
+	if (pack_text(pk, s, 0) < 0) {
+		err_prefix("field '%s': ", key);
+		r->pack_failed = 1;
+	}
 	return rec_pack_end(r);
 }
 
@@ -302,16 +367,21 @@ static void pack_key(msgpack_packer *pk, const char *key)
 	msgpack_pack_str_body(pk, key, len);
 }
 
-static void pack_strs(msgpack_packer *pk, char *const *strs, size_t n)
+static int pack_strs(msgpack_packer *pk, char *const *strs, size_t n, int lossy)
 {
 	msgpack_pack_array(pk, n);
 	for (size_t i = 0; i < n; i++)
-		pack_key(pk, strs[i]);
+		if (pack_text(pk, strs[i], lossy) < 0)
+			return err_prefix("item %zu: ", i);
+	return 0;
 }
 
 int rec_set_strs(rec *r, const char *key, char *const *strs, size_t n)
 {
-	pack_strs(rec_pack_begin(r, key), strs, n);
+	if (pack_strs(rec_pack_begin(r, key), strs, n, 0) < 0) {
+		err_prefix("field '%s' ", key);
+		r->pack_failed = 1;
+	}
 	return rec_pack_end(r);
 }
 
@@ -358,12 +428,24 @@ int rec_get_int(const rec *r, const char *key, int64_t *v)
 	return mpk_read_int(&m, v) < 0 ? err_prefix("field '%s': ", key) : 0;
 }
 
+/* Reads a str that must be valid UTF-8. */
+static int read_text(mpk *m, const char **s, uint32_t *len)
+{
+	if (mpk_read_str(m, s, len) < 0)
+		return -1;
+	size_t bad = utf8_invalid_at(*s, *len);
+	if (bad < *len)
+		return err_set("not valid UTF-8 (byte %zu of %u is 0x%02x)", bad + 1, *len,
+			       (uint8_t)(*s)[bad]);
+	return 0;
+}
+
 int rec_get_str(const rec *r, const char *key, const char **s, uint32_t *len)
 {
 	mpk m;
 	if (field_cursor(r, key, &m))
 		return 1;
-	return mpk_read_str(&m, s, len) < 0 ? err_prefix("field '%s': ", key) : 0;
+	return read_text(&m, s, len) < 0 ? err_prefix("field '%s': ", key) : 0;
 }
 
 int rec_get_bin(const rec *r, const char *key, const uint8_t **data, uint32_t *len)
@@ -400,7 +482,7 @@ int rec_get_strs(const rec *r, const char *key, char ***strs, size_t *n)
 	for (uint32_t i = 0; i < n_items; i++) {
 		const char *s;
 		uint32_t len;
-		if (mpk_read_str(&m, &s, &len) < 0 || !(out[i] = strndup(s, len))) {
+		if (read_text(&m, &s, &len) < 0 || !(out[i] = strndup(s, len))) {
 			rec_free_strs(out, i);
 			return err_prefix("field '%s' item %u: ", key, i);
 		}
@@ -475,6 +557,15 @@ int rec_get_img(const rec *r, img_view *v)
 	return 0;
 }
 
+int rec_get_img_gray_or_rgb(const rec *r, img_view *v)
+{
+	int rc = rec_get_img(r, v);
+	/* 2 and 4 (with alpha) are not stream images: img-decode drops alpha */
+	if (rc == 0 && v->c != 1 && v->c != 3)
+		return err_set("field 'img.c' is %u: a stream's images are gray (1) or RGB (3)", v->c);
+	return rc;
+}
+
 int rec_set_segments(rec *r, const uint32_t *labels, uint32_t w, uint32_t h, uint32_t n_segments)
 {
 	size_t n_px = (size_t)w * h;
@@ -528,9 +619,14 @@ const char *rec_describe(const rec *r, char *buf, size_t cap)
 {
 	const char *id;
 	uint32_t id_len;
+	/* read without rec_get_str, which would replace the message this
+	 * description goes in front of */
+	const rec_field *f = rec_get(r, "id");
+	mpk m = mpk_of(f ? f->val : NULL, f ? f->val_len : 0);
 	if (r->is_header)
 		snprintf(buf, cap, "header");
-	else if (rec_get_str(r, "id", &id, &id_len) == 0)
+	else if (mpk_peek(&m) == MPK_STR && mpk_read_str(&m, &id, &id_len) == 0 &&
+		 utf8_invalid_at(id, id_len) == id_len)
 		snprintf(buf, cap, "record %llu (id '%.*s')", (unsigned long long)r->index,
 			 (int)(id_len > 200 ? 200 : id_len), id);
 	else
@@ -556,7 +652,7 @@ int rec_header_make(rec *out, const rec *in, int argc, char **argv)
 	msgpack_packer *pk = rec_pack_begin(out, "provenance");
 	msgpack_pack_array(pk, n_old + 1);
 	msgpack_pack_bin_body(pk, old.p, mpk_left(&old)); /* the old items, verbatim */
-	pack_strs(pk, argv, (size_t)argc);
+	pack_strs(pk, argv, (size_t)argc, 1);
 	if (rec_pack_end(out) < 0)
 		return -1;
 	for (size_t i = 0; in && i < in->n_fields; i++) {

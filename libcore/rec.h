@@ -13,9 +13,6 @@
 /* The format version a header's "maskpipe" key holds. */
 #define REC_FORMAT_VERSION 1
 
-/* No record may be larger than this (a bin claiming more is rejected). */
-#define REC_MAX_BYTES (IMG_MAX_BYTES + ((size_t)64 << 20))
-
 typedef struct rec_field {
 	const char *key; /* not NUL-terminated */
 	uint32_t key_len;
@@ -34,6 +31,8 @@ typedef struct rec {
 	msgpack_sbuffer scratch; /* a value being packed, see rec_pack_begin */
 	msgpack_packer packer;
 	char *pack_key;
+	int pack_failed;     /* a write of the value being packed failed */
+	uint64_t pack_limit; /* the bytes a value may take: the record limit */
 } rec;
 
 void rec_init(rec *r);
@@ -63,7 +62,9 @@ int rec_set_field(rec *r, const rec_field *f);
  *   msgpack_packer *pk = rec_pack_begin(r, "boxes");
  *   msgpack_pack_array(pk, n); ...
  *   rec_pack_end(r);
- * Exactly one value must be packed in between. */
+ * Exactly one value must be packed in between. Whatever fails in between
+ * (memory, or a value over the record limit, limit_max_record_bytes) makes
+ * rec_pack_end fail and leaves the record without the field. */
 msgpack_packer *rec_pack_begin(rec *r, const char *key);
 int rec_pack_end(rec *r);
 
@@ -74,7 +75,8 @@ int rec_set_bin(rec *r, const char *key, const void *data, size_t len);
 int rec_set_img(rec *r, const img *im);
 
 /* Typed getters: 0 found, 1 absent, -1 wrong type or shape (message names
- * the field). */
+ * the field); a str must be valid UTF-8, which rec_set_str and
+ * rec_set_strs refuse to write otherwise. */
 int rec_get_int(const rec *r, const char *key, int64_t *v);
 int rec_get_str(const rec *r, const char *key, const char **s, uint32_t *len);
 int rec_get_bin(const rec *r, const char *key, const uint8_t **data, uint32_t *len);
@@ -91,8 +93,14 @@ int rec_make_image(rec *r, const char *id, int64_t label, int64_t label_coarse, 
 int rec_get_strs(const rec *r, const char *key, char ***strs, size_t *n);
 void rec_free_strs(char **strs, size_t n);
 
-/* The `img` field as a view into the record (px not owned). */
+/* The `img` field as a view into the record (px not owned): 0 found, 1
+ * absent, -1 malformed. Channels may be 1 to 4: rec-png and mask-viz
+ * write any as PNG, a model checks them against its own in_chans... */
 int rec_get_img(const rec *r, img_view *v);
+/* ...but the stages that transform pixels into stream images (patchify)
+ * or compute colour features (ssearch-boxes) take only what the format
+ * has, gray (1) or RGB (3): -1 for other channel counts. */
+int rec_get_img_gray_or_rgb(const rec *r, img_view *v);
 
 /* The `segments` field: a segmentation of the image as a map {w, h, n,
  * px}, px holding one u32 LE label in [0, n) per pixel, row-major. */

@@ -8,6 +8,7 @@
 
 #include "err.h"
 #include "mpk.h"
+#include "utf8.h"
 
 /* How the field registry types a value; it decides how a bin is shown. */
 enum kind {
@@ -130,33 +131,6 @@ static void put_approx(json_buf *b, double v)
 		put_lit(b, "null");
 	else
 		put_bytes(b, text, (size_t)snprintf(text, sizeof text, "%.4g", v));
-}
-
-/* Length of the valid UTF-8 sequence at s, 0 if there is none (RFC 3629:
- * no overlong forms, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_seq_len(const uint8_t *s, size_t left)
-{
-	uint8_t lead = s[0], lo = 0x80, hi = 0xbf; /* the range of the second byte */
-	size_t n;
-	if (lead >= 0xc2 && lead <= 0xdf) {
-		n = 2;
-	} else if (lead >= 0xe0 && lead <= 0xef) {
-		n = 3;
-		lo = lead == 0xe0 ? 0xa0 : lo;
-		hi = lead == 0xed ? 0x9f : hi;
-	} else if (lead >= 0xf0 && lead <= 0xf4) {
-		n = 4;
-		lo = lead == 0xf0 ? 0x90 : lo;
-		hi = lead == 0xf4 ? 0x8f : hi;
-	} else {
-		return 0;
-	}
-	if (left < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t k = 2; k < n; k++)
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-	return n;
 }
 
 static int is_plain_ascii(uint8_t ch)

@@ -8,6 +8,7 @@
 #include "err.h"
 #include "mpk.h"
 #include "recio.h"
+#include "sizelimit.h"
 
 enum mode { MODE_START, MODE_ZSTD, MODE_PLAIN };
 
@@ -29,7 +30,9 @@ struct rec_reader {
 	int header_read;
 	mpk_scanner scan;          /* how far the map being read has been walked */
 	int segment_open;          /* a header came and its end marker has not */
+	int segment_ended;         /* the last header or marker was an end marker */
 	uint64_t segment_records;  /* records since that header */
+	uint64_t max_record;       /* the bytes a record may take (limit_max_record_bytes) */
 };
 
 static const uint8_t zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
@@ -54,6 +57,12 @@ rec_reader *rec_reader_open_fd(int fd, const char *name)
 	if (!rd || !(rd->name = strdup(name))) {
 		free(rd);
 		err_set("%s: out of memory", name);
+		return NULL;
+	}
+	if (limit_max_record_bytes(&rd->max_record) < 0) {
+		free(rd->name);
+		free(rd);
+		err_prefix("%s: ", name);
 		return NULL;
 	}
 	rd->fd = fd;
@@ -320,6 +329,10 @@ static int next_map(rec_reader *rd, const uint8_t **map, size_t *len)
 						       "where a map must start", mpk_type_name(type));
 			}
 			int rc = mpk_scan(&rd->scan, p, left, &need);
+			if (rc == 0 && rd->scan.pos > rd->max_record)
+				return err_set("a record of %zu bytes is over the %llu MiB limit "
+					       "(MASKPIPE_MAX_RECORD_MB raises it)", rd->scan.pos,
+					       (unsigned long long)(rd->max_record >> 20));
 			if (rc == 0) {
 				*map = p;
 				*len = rd->scan.pos;
@@ -331,11 +344,15 @@ static int next_map(rec_reader *rd, const uint8_t **map, size_t *len)
 			if (rc != MPK_TRUNCATED)
 				return -1;
 			/* a claim past the limit fails now, before anything is buffered */
-			if (need > REC_MAX_BYTES) {
-				char claim[256];
-				snprintf(claim, sizeof claim, "%s", err_msg());
-				return err_set("a record of at least %llu bytes is over the %zu MiB limit (%s)",
-					       (unsigned long long)need, REC_MAX_BYTES >> 20, claim);
+			if (need > rd->max_record) {
+				char claim[256]; /* "truncated: a bin claims ..." */
+				const char *msg = err_msg();
+				const char *colon = strstr(msg, ": ");
+				snprintf(claim, sizeof claim, "%s", colon ? colon + 2 : msg);
+				return err_set("a record of at least %llu bytes is over the %llu MiB limit "
+					       "(MASKPIPE_MAX_RECORD_MB raises it): %s",
+					       (unsigned long long)need,
+					       (unsigned long long)(rd->max_record >> 20), claim);
 			}
 		}
 		int rc = fill(rd);
@@ -388,6 +405,32 @@ static int check_version(const rec *h)
 	return 0;
 }
 
+/* The header keys every stage relies on: the version it can read, and a
+ * provenance each stage appends its command line to. */
+static int check_header(const rec *h)
+{
+	if (check_version(h) < 0)
+		return -1;
+	const rec_field *prov = rec_get(h, "provenance");
+	if (!prov)
+		return 0;
+	mpk m = mpk_of(prov->val, prov->val_len);
+	uint32_t n_stages, n_args;
+	if (mpk_read_array(&m, &n_stages) < 0)
+		return err_prefix("field 'provenance': ");
+	for (uint32_t i = 0; i < n_stages; i++) {
+		if (mpk_read_array(&m, &n_args) < 0)
+			return err_prefix("field 'provenance' item %u: ", i);
+		for (uint32_t j = 0; j < n_args; j++) {
+			const char *arg;
+			uint32_t len;
+			if (mpk_read_str(&m, &arg, &len) < 0)
+				return err_prefix("field 'provenance' item %u.%u: ", i, j);
+		}
+	}
+	return 0;
+}
+
 /* Reads one map into r: 1, 0 at end, -1 with the message prefixed. */
 static int read_map(rec_reader *rd, rec *r)
 {
@@ -418,7 +461,7 @@ static int read_header(rec_reader *rd)
 		 * the map stays in the buffer, to be read again as record 0 */
 		rd->out_pos -= rd->last_map_len;
 		rec_clear(&rd->header);
-	} else if (check_version(&rd->header) < 0) {
+	} else if (check_header(&rd->header) < 0) {
 		return err_prefix("%s: header: ", rd->name);
 	} else {
 		rd->segment_open = 1;
@@ -453,14 +496,20 @@ int rec_reader_next(rec_reader *rd, rec *r)
 		if (is_end_marker(r)) {
 			if (close_segment(rd, r) < 0)
 				what = "end marker";
+			rd->segment_ended = 1;
 		} else if (is_header_map(r)) { /* a header from `cat a.rec b.rec` */
 			if (rd->segment_open)
 				err_set("a header comes before the end marker of the stream before it: "
 					"that stream was cut off");
-			if (rd->segment_open || check_version(r) < 0)
+			if (rd->segment_open || check_header(r) < 0)
 				what = "header";
 			rd->segment_open = 1;
+			rd->segment_ended = 0;
 			rd->segment_records = 0;
+		} else if (rd->segment_ended) {
+			/* only a header may follow an end marker (man 5 maskpipe-rec) */
+			err_set("a record after the end marker, with no header before it");
+			what = "record";
 		} else {
 			break;
 		}

@@ -7,9 +7,11 @@
 #include <zstd.h>
 
 #include "atomic.h"
+#include "env.h"
 #include "err.h"
 #include "grow.h"
 #include "recio.h"
+#include "sizelimit.h"
 
 /* Records gather in `pending`. A full frame's worth is handed to a slot;
  * worker threads compress slots in parallel (frames are independent) and
@@ -56,6 +58,7 @@ struct rec_writer {
 	int failed;
 	int header_written;
 	uint64_t records_since_header; /* for the end marker */
+	uint64_t max_record; /* the bytes a record may take (limit_max_record_bytes) */
 };
 
 /* Compresses a slot into the worker's frame buffer; returns the bytes to
@@ -135,24 +138,6 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* An integer setting from the environment: fallback when unset or empty,
- * -1 with a message naming the variable when it is not an integer in
- * [min, max]. */
-static int env_int(const char *name, long fallback, long min, long max, long *value)
-{
-	const char *text = getenv(name);
-	if (!text || !*text) {
-		*value = fallback;
-		return 0;
-	}
-	char *end;
-	errno = 0;
-	*value = strtol(text, &end, 10);
-	if (errno || *end || *value < min || *value > max)
-		return err_set("%s=%s: want an integer from %ld to %ld", name, text, min, max);
-	return 0;
-}
-
 static void writer_free(rec_writer *w)
 {
 	if (w->n_started) {
@@ -176,8 +161,9 @@ static void writer_free(rec_writer *w)
 	free(w);
 }
 
-/* Reads MASKPIPE_PLAIN, MASKPIPE_ZSTD_LEVEL and MASKPIPE_ZSTD_THREADS
- * (default: the processors, at most MAX_WORKERS; plain output needs one). */
+/* Reads MASKPIPE_PLAIN, MASKPIPE_ZSTD_LEVEL, MASKPIPE_ZSTD_THREADS
+ * (default: the processors, at most MAX_WORKERS; plain output needs one)
+ * and MASKPIPE_MAX_RECORD_MB. */
 static int read_settings(rec_writer *w)
 {
 	long plain, level, threads;
@@ -186,7 +172,8 @@ static int read_settings(rec_writer *w)
 	    env_int("MASKPIPE_ZSTD_LEVEL", REC_DEFAULT_LEVEL, ZSTD_minCLevel(), ZSTD_maxCLevel(),
 		    &level) < 0 ||
 	    env_int("MASKPIPE_ZSTD_THREADS", n_cpus < MAX_WORKERS ? n_cpus : MAX_WORKERS, 1,
-		    MAX_WORKERS, &threads) < 0)
+		    MAX_WORKERS, &threads) < 0 ||
+	    limit_max_record_bytes(&w->max_record) < 0)
 		return -1;
 	w->plain = (int)plain;
 	w->level = (int)level;
@@ -322,6 +309,13 @@ int rec_writer_put(rec_writer *w, const rec *r)
 	if (w->failed)
 		return err_set("%s: the output failed earlier", w->name);
 	size_t size = rec_encoded_size(r);
+	if (size > w->max_record) { /* no reader would take it */
+		char what[256];
+		return err_set("%s: %s would take %zu bytes, over the %llu MiB record limit "
+			       "(MASKPIPE_MAX_RECORD_MB raises it)", w->name,
+			       rec_describe(r, what, sizeof what), size,
+			       (unsigned long long)(w->max_record >> 20));
+	}
 	if (grow_array(&w->pending, &w->pending_cap, w->pending_len + size, 1) < 0) {
 		w->failed = 1;
 		return err_prefix("%s: ", w->name);

@@ -12,6 +12,7 @@
 #include "image.h"
 #include "imgsrc.h"
 #include "progress.h"
+#include "utf8.h"
 
 static const char help[] =
 	"Usage: img-decode [OPTION]... [PATH]...\n"
@@ -66,11 +67,28 @@ static int done(const decoder *d)
 	return d->written >= d->o->limit;
 }
 
+/* Handles a failure to read one image file: fatal unless --skip-bad. */
+static void bad_file(decoder *d)
+{
+	if (!d->o->skip_bad)
+		cli_fail_output(d->w);
+	fprintf(stderr, "%s: %s (skipped)\n", cli_prog(), err_msg());
+	d->skipped++;
+}
+
 /* Writes the decoded d->im as a record. */
 static void emit(decoder *d, const char *id, int64_t label, int64_t label_coarse)
 {
 	if (d->seen++ < d->o->offset)
 		return;
+	size_t id_len = strlen(id);
+	if (utf8_invalid_at(id, id_len) < id_len) {
+		/* an escape could be mistaken for a name that has one: refused */
+		err_set("%s: the file name is not valid UTF-8, which ids must be: rename the file",
+			id);
+		bad_file(d);
+		return;
+	}
 	if (img_convert(&d->im, d->o->channels) < 0 ||
 	    rec_make_image(&d->r, id, label, label_coarse, &d->im) < 0) {
 		err_prefix("%s: ", id);
@@ -79,15 +97,6 @@ static void emit(decoder *d, const char *id, int64_t label, int64_t label_coarse
 	cli_put(d->w, &d->r);
 	d->written++;
 	progress_add(&d->prog, 1);
-}
-
-/* Handles a failure to read one image file: fatal unless --skip-bad. */
-static void bad_file(decoder *d)
-{
-	if (!d->o->skip_bad)
-		cli_fail_output(d->w);
-	fprintf(stderr, "%s: %s (skipped)\n", cli_prog(), err_msg());
-	d->skipped++;
 }
 
 /* Decodes every image of a file; `id` overrides the reader's id. */
@@ -236,10 +245,13 @@ int main(int argc, char **argv)
 	}
 	rec header;
 	rec_init(&header);
-	if (cli_header_make(&header, NULL) < 0 ||
-	    (first_tree && first_tree->n_classes &&
-	     rec_set_strs(&header, "classes", first_tree->classes, first_tree->n_classes) < 0))
+	if (cli_header_make(&header, NULL) < 0)
 		cli_fail();
+	if (first_tree && first_tree->n_classes &&
+	    rec_set_strs(&header, "classes", first_tree->classes, first_tree->n_classes) < 0) {
+		err_prefix("%s: a class directory's name: ", inputs[0].path);
+		cli_fail();
+	}
 
 	decoder d = {.o = &o};
 	rec_init(&d.r);

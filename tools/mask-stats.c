@@ -38,14 +38,17 @@ typedef struct options {
 	int positions;
 } options;
 
-/* The stream's label: the header's mask_strategy, else its file name. */
+/* The stream's label: the header's mask_strategy, else its file name;
+ * NULL with a message when mask_strategy is not a UTF-8 str. */
 static char *stream_label(const rec *header, const char *path)
 {
 	const char *s;
 	uint32_t len;
-	if (rec_get_str(header, "mask_strategy", &s, &len) == 0)
-		return strndup(s, len);
-	return strdup(path ? path : "-");
+	int rc = rec_get_str(header, "mask_strategy", &s, &len);
+	char *label = rc < 0 ? NULL : rc == 0 ? strndup(s, len) : strdup(path ? path : "-");
+	if (rc >= 0 && !label)
+		err_set("out of memory");
+	return label;
 }
 
 /* label as a file name: A-Z a-z 0-9 . _ - kept, others '_' */
@@ -116,7 +119,7 @@ static char *one_stream(const char *path, const options *opt, char **labels, int
 		cli_fail();
 	char *label = stream_label(header, path);
 	if (!label) {
-		err_set("out of memory");
+		err_prefix("%s: header: ", rec_reader_name(rd));
 		cli_fail();
 	}
 	mask_stats s;

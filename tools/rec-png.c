@@ -154,7 +154,9 @@ static void run(const char *path, options *opt)
 {
 	rec_reader *rd = cli_open_input(path);
 	const rec *header = rec_reader_header(rd);
-	if (!header || (opt->by_label && rec_get_strs(header, "classes", &opt->classes, &opt->n_classes) < 0)) {
+	if (!header) /* the message names the stream */
+		cli_fail();
+	if (opt->by_label && rec_get_strs(header, "classes", &opt->classes, &opt->n_classes) < 0) {
 		err_prefix("%s: header: ", rec_reader_name(rd));
 		cli_fail();
 	}

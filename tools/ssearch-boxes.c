@@ -75,7 +75,7 @@ static int apply(rec *r, void *state, void *ctx)
 	const job *j = ctx;
 	ss_result *result = state;
 	img_view view;
-	int found = rec_get_img(r, &view);
+	int found = rec_get_img_gray_or_rgb(r, &view);
 	if (found == 1)
 		return err_set("no 'img' field");
 	if (found < 0 || selective_search(&view, &j->params, j->seed, record_stream(r),

@@ -24,7 +24,7 @@ static const char help[] =
 	"  -h, --help               show this help and exit\n"
 	"\n"
 	"TYPE is one of\n"
-	"  str      the text VALUE            int      a signed 64-bit integer\n"
+	"  str      the bytes of VALUE        int      a signed 64-bit integer\n"
 	"  float    a float64                 float32  a float32 (strtod: nan, inf too)\n"
 	"  bool     true or false             nil      nil (VALUE empty)\n"
 	"  bin      bytes, in hex             mpk      one raw msgpack value, in hex\n"
@@ -188,14 +188,15 @@ static int set_hex_field(rec *r, const field_spec *spec, const char *hex)
 /* Sets one --field on r from its (index-expanded) value text. */
 static int set_field(rec *r, const field_spec *spec, const char *value)
 {
-	if (type_is(spec, "str"))
-		return rec_set_str(r, spec->key, value);
 	if (type_is(spec, "bin") || type_is(spec, "mpk"))
 		return set_hex_field(r, spec, value);
 	msgpack_packer *pk = rec_pack_begin(r, spec->key);
 	int rc = 0;
 	double v;
-	if (type_is(spec, "int")) {
+	if (type_is(spec, "str")) { /* packed as given: rec_set_str refuses what is not UTF-8 */
+		msgpack_pack_str(pk, strlen(value));
+		msgpack_pack_str_body(pk, value, strlen(value));
+	} else if (type_is(spec, "int")) {
 		char *end;
 		errno = 0;
 		long long i = strtoll(value, &end, 10);

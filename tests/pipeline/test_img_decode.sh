@@ -98,5 +98,72 @@ fails "missing file" 1 img-decode "$T/nonexistent.png"
 fails "empty stdin" 1 img-decode </dev/null
 fails "huge PNG header" 1 img-decode "$T/fx/png/bad-huge.png"
 says "  refuses the size" bad-huge.png
+
+# a data-set file without images is a mistake, not an empty data set
+mkdir -p "$T/empty"
+: >"$T/empty/data_batch_1.bin"
+: >"$T/empty/train_X.bin"
+printf '\0\0\10\3\0\0\0\0\0\0\0\34\0\0\0\34' >"$T/empty/e-images-idx3-ubyte"
+gzip -c <"$T/empty/data_batch_1.bin" >"$T/empty/data_batch_2.bin.gz"
+for f in data_batch_1.bin train_X.bin e-images-idx3-ubyte data_batch_2.bin.gz; do
+	fails "an empty data-set file: $f" 1 img-decode -o "$T/empty.rec" "$T/empty/$f"
+	says "  names it" "$f" "no images"
+done
+ok "  no output" test ! -e "$T/empty.rec"
+
+# ids are UTF-8 text: a file or class directory whose name is not is refused
+bad=$(printf 'b\377d')
+mkdir -p "$T/latin/ok" "$T/latin1/$bad"
+cp "$T/fx/png/gray-8-7x5.png" "$T/latin/ok/a.png"
+cp "$T/fx/png/gray-8-7x5.png" "$T/latin/ok/$bad.png"
+cp "$T/fx/png/gray-8-7x5.png" "$T/latin1/$bad/a.png"
+fails "a file name that is not UTF-8" 1 img-decode -o "$T/latin.rec" "$T/latin"
+says "  names it" "ok/$bad.png" "not valid UTF-8"
+ok "  --skip-bad skips it" sh -c 'img-decode --skip-bad "$1" 2>/dev/null | rec-count | grep -qx 1' sh "$T/latin"
+fails "a class directory name that is not UTF-8" 1 img-decode -o "$T/latin.rec" "$T/latin1"
+says "  names the tree" latin1 "class directory" "not valid UTF-8"
+ok "  no output" test ! -e "$T/latin.rec"
+# a command line in the provenance: bytes that are not UTF-8 become U+FFFD
+MASKPIPE_PLAIN=1 img-decode -o "$T/$bad.rec" "$T/latin/ok/a.png"
+ok "  in the provenance, U+FFFD" python3 -c 'import sys
+data = open(sys.argv[1], "rb").read()
+sys.exit(not (b"\xff" not in data and b"b\xef\xbf\xbdd.rec" in data))' "$T/$bad.rec"
+
+# gray_png FILE W H [ZEROS]: a gray PNG of W x H, its pixels deflated from
+# zeros when ZEROS is given, else a header with a token of data
+gray_png() {
+	python3 -c 'import struct, sys, zlib
+w, h, whole = int(sys.argv[2]), int(sys.argv[3]), len(sys.argv) > 4
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+z = zlib.compressobj(1)
+data = b"".join(z.compress(bytes(w + 1)) for _ in range(h if whole else 1)) + z.flush()
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+    + chunk(b"IDAT", data) + chunk(b"IEND", b""))' "$@"
+}
+# within 65536 a side, but 400 megapixels: refused before anything is allocated
+gray_png "$T/claims.png" 20000 20000
+fails "a PNG claiming 20000x20000" 1 img-decode "$T/claims.png" -o "$T/claims.rec"
+says "  names the limit and its variable" claims.png 20000x20000 MASKPIPE_MAX_PIXELS
+fails "  MASKPIPE_MAX_PIXELS raises it (the data is then too short)" 1 \
+	env MASKPIPE_MAX_PIXELS=400000000 img-decode "$T/claims.png" -o "$T/claims.rec"
+says "  past the limit" claims.png PNG
+fails "  a malformed MASKPIPE_MAX_PIXELS" 1 env MASKPIPE_MAX_PIXELS=lots img-decode "$T/claims.png"
+says "  names it" MASKPIPE_MAX_PIXELS=lots
+ok "  no output" test ! -e "$T/claims.rec"
+
+# Memory running out while the record is packed is an error, not a record
+# missing its pixels with exit 0. 144 MB of pixels in a 300 MB address
+# space: decoding fits, the packed copy does not (it fails from 250 to
+# 400 MB here). ASan reserves terabytes of address space: not under it.
+if [ "$MASKPIPE_SAN" != 1 ]; then
+	gray_png "$T/g12k.png" 12000 12000 zeros
+	fails "out of memory packing the image" 1 sh -c 'ulimit -v 300000 &&
+		MASKPIPE_ZSTD_THREADS=1 MASKPIPE_MAX_PIXELS=200000000 exec img-decode "$1" -o "$2"' \
+		sh "$T/g12k.png" "$T/g12k.rec"
+	says "  says so" g12k.png "out of memory"
+	ok "  and writes nothing" test ! -e "$T/g12k.rec"
+	rm -f "$T/g12k.png"
+fi
 fails "--channels 2" 2 img-decode -c 2 "$tree"
 fails "unknown --format" 2 img-decode --format tiff "$tree/top.png"

@@ -64,6 +64,12 @@ is "semantic: both segments get their turn" \
 mkrec -n 2 --field id=str:nogrid{i} --img 4x4x1 >"$T/nogrid.rec"
 fails "record without grid" 1 mask-gen -S random "$T/nogrid.rec"
 says "record without grid: named" "$T/nogrid.rec" "record 0" "nogrid0" "grid" "patchify"
+# 3x3 patches of 4 px, on an 8x8 image
+mkrec -n 2 --field id=str:big{i} --img 8x8x1 --field grid=mpk:83a17004a2676803a2677703 >"$T/bigrid.rec"
+fails "a grid that does not fit its image" 1 mask-gen -S random -o "$T/bigrid-out.rec" "$T/bigrid.rec"
+says "  named" bigrid.rec "record 0" big0 grid 8x8
+mkrec -n 2 --field id=str:fits{i} --img 13x12x1 --field grid=mpk:83a17004a2676803a2677703 >"$T/fits.rec"
+prints "a grid within its image" 2 sh -c 'mask-gen -S random "$1" | rec-count' sh "$T/fits.rec"
 mkrec --field id=str:short --field grid=mpk:83a17004a2676802a2677702 --field boxcount=u16le:1,2,3 >"$T/short.rec"
 fails "boxcount of the wrong length" 1 mask-gen -S objbox "$T/short.rec"
 says "boxcount of the wrong length: named" "record 0" "short" "boxcount" "4 patches"

@@ -27,6 +27,9 @@ ok "same strategy twice: two files" test -s "$T/twice/grid_2.png"
 
 fails "no mask" 1 mask-stats "$T/p.rec"
 says "no mask: named" "$T/p.rec" "record 0" "mask"
+printf '\203\250maskpipe\001\252provenance\220\255mask_strategy\243\377/.\201\254maskpipe_end\000' >"$T/strat.rec"
+fails "a mask_strategy that is not UTF-8" 1 mask-stats "$T/strat.rec"
+says "  names the stream and the field" strat.rec header mask_strategy "not valid UTF-8"
 fails "no input" 2 mask-stats
 fails "bad --scale" 2 mask-stats --scale 0 "$T/grid.rec"
 ok "--help" mask-stats --help

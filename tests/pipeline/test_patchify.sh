@@ -55,6 +55,18 @@ mkrec -n 2 --field id=str:noimg{i} >"$T/noimg.rec"
 fails "record without img" 1 patchify -p 4 "$T/noimg.rec"
 says "record without img: named" "$T/noimg.rec" "record 0" "noimg0" "img"
 mkrec --field id=str:odd --img 6x6x1 >"$T/odd.rec"
+# a header whose provenance is not an array of command lines
+printf '\202\250maskpipe\001\252provenance\005\201\242id\241a\201\254maskpipe_end\001' >"$T/badprov.rec"
+fails "a malformed provenance" 1 patchify -p 4 "$T/badprov.rec"
+says "  names the stream and the header" badprov.rec header provenance
+printf '\202\250maskpipe\001\252provenance\221\221\001\201\242id\241a\201\254maskpipe_end\001' >"$T/badarg.rec"
+fails "a provenance holding a number" 1 patchify -p 4 "$T/badarg.rec"
+says "  names the stream and the item" badarg.rec header "provenance' item 0.0"
+for c in 2 4; do
+	mkrec -n 1 --img 8x8x$c >"$T/c$c.rec"
+	fails "an image of $c channels" 1 patchify -p 4 "$T/c$c.rec"
+	says "  names the stream, record and field" "c$c.rec" "record 0" "img.c"
+done
 fails "not whole patches" 1 patchify -p 4 "$T/odd.rec"
 says "not whole patches: named" "record 0" "6x6" "4x4 patches"
 mkrec --img 8x8x1 >"$T/noid.rec"

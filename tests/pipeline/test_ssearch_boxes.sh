@@ -117,6 +117,11 @@ fails "bad threads" 2 ssearch-boxes --threads 0 "$T/fm.rec"
 fails "bad sigma" 2 ssearch-boxes --sigma -1 "$T/fm.rec"
 
 mkrec -n 3 --field id=str:x:{i} >"$T/noimg.rec"
+for c in 2 4; do
+	mkrec -n 1 --img 8x8x$c >"$T/c$c.rec"
+	fails "an image of $c channels" 1 ssearch-boxes -o "$T/out.rec" "$T/c$c.rec"
+	says "  names the stream, record and field" "c$c.rec" "record 0" "img.c"
+done
 fails "a record without img" 1 ssearch-boxes -o "$T/out.rec" "$T/noimg.rec"
 says "names the stream, the record and the problem" "noimg.rec" "record 0" "x:0" "no 'img'"
 ok "no output file left behind" test ! -e "$T/out.rec"

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 #include "err.h"
 #include "idindex.h"
 #include "imgdir.h"
+#include "img.h"
 #include "mkdirs.h"
 #include "recstore.h"
 
@@ -385,9 +388,30 @@ static void arrays_grow_and_writes_complete(void)
 	close(fds[1]);
 }
 
+/* The pixel limit: the default holds 8192x8192, MASKPIPE_MAX_PIXELS moves
+ * it, and a malformed value is an error naming the variable. */
+static void image_pixels_are_limited(void)
+{
+	CHECK_EQ(img_check_dims(8192, 8192, 3), 0);
+	CHECK_EQ(img_check_dims(20000, 20000, 1), -1);
+	CHECK(strstr(err_msg(), "400000000 pixels") && strstr(err_msg(), "MASKPIPE_MAX_PIXELS"));
+	CHECK_EQ(img_check_dims(65537, 1, 1), -1);
+	setenv("MASKPIPE_MAX_PIXELS", "100", 1);
+	CHECK_EQ(img_check_dims(10, 10, 4), 0);
+	CHECK_EQ(img_check_dims(10, 11, 1), -1);
+	img im = {0};
+	CHECK_EQ(img_alloc(&im, 11, 10, 1), -1);
+	CHECK(im.px == NULL);
+	setenv("MASKPIPE_MAX_PIXELS", "0", 1);
+	CHECK_EQ(img_check_dims(1, 1, 1), -1);
+	CHECK(strstr(err_msg(), "MASKPIPE_MAX_PIXELS=0") != NULL);
+	unsetenv("MASKPIPE_MAX_PIXELS");
+}
+
 int main(void)
 {
 	RUN(store_gives_back_each_record);
+	RUN(image_pixels_are_limited);
 	RUN(index_finds_every_id);
 	RUN(index_refuses_duplicates_and_missing_ids);
 	RUN(sheet_tiles_in_a_grid);

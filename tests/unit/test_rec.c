@@ -14,6 +14,7 @@
 #include "mpk.h"
 #include "recio.h"
 #include "rng.h"
+#include "utf8.h"
 
 static char path_buf[4][512];
 
@@ -359,7 +360,7 @@ static void img_field_round_trip(void)
 	for (int i = 0; i < 3; i++) {
 		msgpack_pack_str(pk, 1);
 		msgpack_pack_str_body(pk, keys[i], 1);
-		msgpack_pack_uint8(pk, 4);
+		msgpack_pack_uint8(pk, i < 2 ? 4 : 3);
 	}
 	msgpack_pack_str(pk, 2);
 	msgpack_pack_str_body(pk, "px", 2);
@@ -368,6 +369,12 @@ static void img_field_round_trip(void)
 	rec_pack_end(&r);
 	CHECK_EQ(rec_get_img(&r, &v), -1);
 	CHECK(strstr(err_msg(), "img.px") != NULL);
+	/* channels the format does not have: 2 and 4 */
+	im.c = 2;
+	CHECK_EQ(rec_set_img(&r, &im), 0);
+	CHECK_EQ(rec_get_img(&r, &v), 0);
+	CHECK_EQ(rec_get_img_gray_or_rgb(&r, &v), -1);
+	CHECK(strstr(err_msg(), "'img.c' is 2") != NULL);
 	rec_set_str(&r, "img", "not a map");
 	CHECK_EQ(rec_get_img(&r, &v), -1);
 	CHECK(strstr(err_msg(), "expected map, found str") != NULL);
@@ -480,6 +487,128 @@ static void corrupt_streams_fail_clearly(void)
 	deep[sizeof deep - 1] = 0;
 	spill(bad, deep, sizeof deep);
 	expect_failure(bad, (const char *const[]){"nested deeper", NULL});
+}
+
+/* A record with one bin field of n bytes, written as a stream to path. */
+static int write_one_bin(const char *path, size_t n)
+{
+	rec_writer *w = rec_writer_open(path);
+	rec r;
+	rec_init(&r);
+	uint8_t *blob = calloc(n, 1);
+	int rc = w && blob ? rec_set_bin(&r, "blob", blob, n) : -1;
+	if (rc == 0)
+		rc = rec_writer_put(w, &r);
+	free(blob);
+	rec_free(&r);
+	if (rc < 0) {
+		rec_writer_abort(w);
+		return -1;
+	}
+	return rec_writer_close(w);
+}
+
+/* A value that cannot be packed (over the record limit here; a failed
+ * allocation takes the same path) is an error, not a field missing its
+ * body: msgpack-c itself goes on after a failed write. */
+static void failed_pack_is_an_error(void)
+{
+	setenv("MASKPIPE_MAX_RECORD_MB", "1", 1);
+	rec r;
+	rec_init(&r);
+	size_t n = (size_t)3 << 19; /* 1.5 MiB */
+	uint8_t *blob = calloc(n, 1);
+	CHECK_EQ(rec_set_bin(&r, "blob", blob, n), -1);
+	CHECK(strstr(err_msg(), "field 'blob'") != NULL);
+	CHECK(strstr(err_msg(), "MASKPIPE_MAX_RECORD_MB") != NULL);
+	CHECK(rec_get(&r, "blob") == NULL);
+	/* the body alone fails: the head before it was written */
+	msgpack_packer *pk = rec_pack_begin(&r, "blob");
+	msgpack_pack_bin(pk, n);
+	msgpack_pack_bin_body(pk, blob, n);
+	msgpack_pack_nil(pk); /* would succeed alone, and hide the failure */
+	CHECK_EQ(rec_pack_end(&r), -1);
+	CHECK(rec_get(&r, "blob") == NULL);
+	/* the record is usable afterwards */
+	CHECK_EQ(rec_set_int(&r, "label", 3), 0);
+	int64_t v = 0;
+	CHECK_EQ(rec_get_int(&r, "label", &v), 0);
+	CHECK_EQ(v, 3);
+	setenv("MASKPIPE_MAX_RECORD_MB", "x", 1);
+	CHECK_EQ(rec_set_int(&r, "label", 4), -1);
+	CHECK(strstr(err_msg(), "MASKPIPE_MAX_RECORD_MB=x") != NULL);
+	unsetenv("MASKPIPE_MAX_RECORD_MB");
+	free(blob);
+	rec_free(&r);
+}
+
+/* A record over the limit is refused by the writer, and by a reader
+ * before it buffers the record; raising the limit lets it through. */
+static void records_over_the_limit_are_refused(void)
+{
+	const char *path = tmp_path(0, "big.rec");
+	size_t n = (size_t)3 << 20;
+	CHECK_EQ(write_one_bin(path, n), 0);
+	setenv("MASKPIPE_MAX_RECORD_MB", "2", 1);
+	expect_failure(path, (const char *const[]){"big.rec", "record 0", "over the 2 MiB limit",
+						    "MASKPIPE_MAX_RECORD_MB", NULL});
+	const char *out = tmp_path(1, "big2.rec");
+	rec r;
+	rec_init(&r);
+	rec_writer *w = rec_writer_open(out);
+	/* rec_set_bin would refuse to pack it: build the map from pieces */
+	uint8_t *val = malloc(n + 5);
+	val[0] = 0xc6, val[1] = (uint8_t)(n >> 24), val[2] = (uint8_t)(n >> 16);
+	val[3] = (uint8_t)(n >> 8), val[4] = (uint8_t)n;
+	memset(val + 5, 0, n);
+	CHECK_EQ(rec_set_raw(&r, "blob", val, n + 5), 0);
+	CHECK_EQ(rec_writer_put(w, &r), -1);
+	CHECK(strstr(err_msg(), "over the 2 MiB record limit") != NULL);
+	rec_writer_abort(w);
+	CHECK(access(out, F_OK) != 0);
+	setenv("MASKPIPE_MAX_RECORD_MB", "4", 1);
+	CHECK_EQ(read_all(path), 0);
+	unsetenv("MASKPIPE_MAX_RECORD_MB");
+	free(val);
+	rec_free(&r);
+}
+
+/* Every str maskpipe writes is UTF-8, and one a stage reads must be. */
+static void strings_are_utf8(void)
+{
+	CHECK_EQ(utf8_invalid_at("caf\xc3\xa9", 5), 5);
+	CHECK_EQ(utf8_invalid_at("caf\xe9", 4), 3);
+	CHECK_EQ(utf8_invalid_at("\xc0\xaf", 2), 0);     /* overlong '/' */
+	CHECK_EQ(utf8_invalid_at("\xed\xa0\x80", 3), 0); /* a surrogate */
+	CHECK_EQ(utf8_invalid_at("\xf4\x90\x80\x80", 4), 0); /* above U+10FFFF */
+	CHECK_EQ(utf8_invalid_at("a\xe2\x82", 3), 1);     /* cut short */
+	rec r;
+	rec_init(&r);
+	CHECK_EQ(rec_set_str(&r, "id", "caf\xe9.png"), -1);
+	CHECK(strstr(err_msg(), "field 'id'") && strstr(err_msg(), "byte 4"));
+	CHECK(rec_get(&r, "id") == NULL);
+	char *names[] = {"ok", "b\xff" "d"};
+	CHECK_EQ(rec_set_strs(&r, "classes", names, 2), -1);
+	CHECK(strstr(err_msg(), "item 1") != NULL);
+	CHECK(rec_get(&r, "classes") == NULL);
+	/* read: a str from elsewhere that is not UTF-8 */
+	CHECK_EQ(rec_set_raw(&r, "id", "\xa2\x61\xff", 3), 0);
+	const char *s;
+	uint32_t len;
+	CHECK_EQ(rec_get_str(&r, "id", &s, &len), -1);
+	CHECK(strstr(err_msg(), "not valid UTF-8") != NULL);
+	char **strs;
+	size_t n;
+	CHECK_EQ(rec_set_raw(&r, "classes", "\x91\xa2\x61\xff", 4), 0);
+	CHECK_EQ(rec_get_strs(&r, "classes", &strs, &n), -1);
+	/* a command line keeps its place in the provenance, U+FFFD for bad bytes */
+	char *argv[] = {"rec-head", "a\xff\xfe.rec"};
+	CHECK_EQ(rec_header_make(&r, NULL, 2, argv), 0);
+	CHECK_EQ(rec_get_strs(&r, "maskpipe", &strs, &n), -1); /* an int, not strs */
+	const rec_field *prov = rec_get(&r, "provenance");
+	static const char want[] = "\x91\x92\xa8rec-head\xab" "a\xef\xbf\xbd\xef\xbf\xbd.rec";
+	CHECK(prov && prov->val_len == sizeof want - 1 && memcmp(prov->val, want, sizeof want - 1) == 0);
+	rec_free(&r);
 }
 
 /* A stream cut at a frame boundary decodes cleanly but lacks its end
@@ -663,5 +792,8 @@ int main(void)
 	RUN(many_keys_stay_linear);
 	RUN(stream_without_header_is_records);
 	RUN(failed_output_leaves_no_file);
+	RUN(failed_pack_is_an_error);
+	RUN(records_over_the_limit_are_refused);
+	RUN(strings_are_utf8);
 	return check_exit();
 }
