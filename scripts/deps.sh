@@ -18,7 +18,7 @@ libcjson-dev pkg-config g++ dataset-fashion-mnist"
 # Selective Search on scikit-image's sample photos; the fuzzing toolchain is
 # wanted by `make fuzz` only, gnuplot by the experiments in pipelines/
 case "${1:-}" in
---test) PKGS="$PKGS python3 zstd groff-base procps python3-torch" ;;
+--test) PKGS="$PKGS python3 zstd groff-base procps python3-torch gnuplot-nox" ;;
 --bench) PKGS="$PKGS python3-torch time zstd python3-opencv python3-skimage" ;;
 --experiments) PKGS="$PKGS gnuplot-nox" ;;
 --fuzz) PKGS="$PKGS clang libclang-rt-14-dev" ;;
