@@ -572,6 +572,12 @@ def ckpt_cases(seeds):
         "meta-embed-dim-abc": edit(lambda h: h["__metadata__"].update(embed_dim="abc")),
         "meta-embed-dim-huge": edit(lambda h: h["__metadata__"].update(embed_dim="99999999999")),
         "meta-embed-dim-2^31": edit(lambda h: h["__metadata__"].update(embed_dim="2147483648")),
+        # a config whose model is gigabytes, in a file of kilobytes: the
+        # loader must see the tensors do not match before allocating it
+        "meta-dim-4096-depth-64": edit(lambda h: h["__metadata__"].update(
+            embed_dim="4096", depth="64", decoder_embed_dim="4096", decoder_depth="64",
+            decoder_num_heads="4")),
+        "meta-dim-65536": edit(lambda h: h["__metadata__"].update(embed_dim="65536")),
         "meta-depth-0": edit(lambda h: h["__metadata__"].update(depth="0")),
         "meta-depth-negative": edit(lambda h: h["__metadata__"].update(depth="-1")),
         "meta-heads-3": edit(lambda h: h["__metadata__"].update(num_heads="3")),
@@ -882,6 +888,10 @@ def run_one(case, t, seeds, n):
     elif rc == 1:
         if len(lines) != 1:
             why = "%d stderr lines, expected 1" % len(lines)
+        elif "out of memory" in err:
+            # (under the memory cap) no input here is large: the tool
+            # believed a claim
+            why = "ran out of memory"
         elif named not in err:
             why = "message does not name %s" % named
         elif case.record is not None and "record %d" % case.record not in err:
