@@ -686,13 +686,20 @@ def image_cases(seeds):
     for k, kv in {"w-0": dict(w=0), "w-2^31-1": dict(w=(1 << 31) - 1), "w-65537": dict(w=65537),
                   "60000-square": dict(w=60000, h=60000), "depth-3": dict(depth=3),
                   "ctype-5": dict(ctype=5), "interlace-2": dict(inter=2),
-                  "filter-1": dict(filt=1), "h-17000": dict(h=17000)}.items():
+                  "filter-1": dict(filt=1), "h-17000": dict(h=17000),
+                  "16000-square": dict(w=16000, h=16000)}.items():
         cases.append(Case("png crafted", "png-ihdr-" + k, png_ihdr(png, **kv), fail, ext="png"))
-    jpg = read(os.path.join(fx, "jpeg/rgb.jpg"))
-    for k, kv in {"w-0": dict(w=0), "h-0": dict(h=0), "65500-square": dict(w=65500, h=65500),
-                  "w-65535": dict(w=65535), "comps-2": dict(comps=2),
-                  "comps-0": dict(comps=0)}.items():
-        cases.append(Case("jpeg crafted", "jpeg-sof-" + k, jpeg_sof(jpg, **kv), fail, ext="jpg"))
+    for seed in ("rgb", "rgb-progressive"):
+        # a progressive decoder holds every coefficient of the image: the
+        # size must be refused before libjpeg allocates for it
+        jpg = read(os.path.join(fx, "jpeg/%s.jpg" % seed))
+        for k, kv in {"w-0": dict(w=0), "h-0": dict(h=0), "65500-square": dict(w=65500, h=65500),
+                      "w-65535": dict(w=65535), "20000-square": dict(w=20000, h=20000),
+                      "16000-square": dict(w=16000, h=16000),
+                      "2000-square": dict(w=2000, h=2000), "h-40": dict(h=40),
+                      "comps-2": dict(comps=2), "comps-0": dict(comps=0)}.items():
+            cases.append(Case("jpeg crafted", "jpeg-%s-sof-%s" % (seed, k), jpeg_sof(jpg, **kv),
+                              fail, ext="jpg"))
 
     # IDX: images with the labels beside them (--labels)
     imgs = read(os.path.join(fx, "idx/mini-images-idx3-ubyte"))
