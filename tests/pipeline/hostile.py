@@ -312,7 +312,7 @@ def header_cases(seeds):
     w = 60000
     wide = {"id": "w", "img": {"w": w, "h": 1, "c": 1, "px": bytes(w)},
             "grid": {"p": 1, "gh": 1, "gw": w}, "mask": bytes(w // 8)}
-    cases.append(Case("header facts", "heatmap-too-wide", stream(hdr, [wide]),
+    cases.append(Case("too large to draw", "heatmap-too-wide", stream(hdr, [wide]),
                       {"mask-stats-dir": "fail", "mask-stats": "ok"}))
     return cases
 
