@@ -77,6 +77,19 @@ static int read_jpeg(struct jpeg_source *src, const uint8_t *data, size_t len)
 	 * (a progressive file: all its coefficients, 2 bytes per sample) */
 	if (img_check_dims(cinfo->image_width, cinfo->image_height, channels) < 0)
 		return err_prefix("JPEG: ");
+	/* Huffman coding spends at least one bit on each block's DC value, so
+	 * the file must hold a bit per block of each component; a progressive
+	 * file's coefficients (2 bytes a sample) are allocated by
+	 * jpeg_start_decompress, before any scan is read, so a claim the data
+	 * cannot hold is refused here (arithmetic coding may spend less) */
+	if (!cinfo->arith_code)
+		for (int c = 0; c < cinfo->num_components; c++) {
+			const jpeg_component_info *ci = &cinfo->comp_info[c];
+			if ((uint64_t)ci->width_in_blocks * ci->height_in_blocks > (uint64_t)len * 8)
+				return err_set("JPEG: a %ux%u image in a file of %zu bytes: not enough "
+					       "data for its blocks", cinfo->image_width,
+					       cinfo->image_height, len);
+		}
 	jpeg_start_decompress(cinfo);
 	uint32_t w = cinfo->output_width;
 	if ((uint32_t)cinfo->output_components != (cmyk ? 4 : channels))
