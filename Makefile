@@ -143,12 +143,31 @@ test: check-units
 	@tests/run.sh $(BUILD) build/san
 
 # Each fuzz target runs FUZZ_TIME seconds, starting from small valid inputs
-# the test helpers write (stream fields of every kind, PNGs and JPEGs).
+# the test helpers and the tools write: streams (reader), PNGs and JPEGs
+# (image), single records with a field of every kind (fields: the field
+# decoders), and a tiny MAE checkpoint (safetensors: the reader and the
+# checkpoint loader).
 FUZZ_TIME ?= 20
-FUZZ_TARGETS := reader image
+FUZZ_TARGETS := reader image fields safetensors
+FUZZ_MAE := --img-size 8 --in-chans 3 --patch 4 --dim 8 --depth 1 --heads 2 --dec-dim 8 \
+	--dec-depth 1 --dec-heads 2
+# a segments map of a 4x4 image in one segment: w, h, n, then 16 u32 zeros
+FUZZ_SEGMENTS := 84a17704a16804a16e01a27078c440$(subst x,00000000,xxxxxxxxxxxxxxxx)
 fuzz: check-units
 	@scripts/deps.sh --fuzz
-	@mkdir -p $(BUILD)/fuzz/corpus-reader $(BUILD)/fuzz/corpus-image
+	@mkdir -p $(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz/corpus-$(t))
+	MASKPIPE_PLAIN=1 $(BUILD)/test/mkrec --no-header --img 8x8x3 --field id=str:a \
+		--field label=int:1 --field boxes=mpk:9294000004049402010506 \
+		--field grid=mpk:83a17004a2676802a2677702 --field boxcount=u16le:1,2,0,1 \
+		--field mask=bin:05 --field emb=f32le:0.5,1,2 --field classes=mpk:92a161a162 \
+		> $(BUILD)/fuzz/corpus-fields/full.rec
+	MASKPIPE_PLAIN=1 $(BUILD)/test/mkrec --no-header --img 4x4x1 --field id=str:b \
+		--field segments=mpk:$(FUZZ_SEGMENTS) --field grid=mpk:83a17004a2676801a2677701 \
+		> $(BUILD)/fuzz/corpus-fields/segments.rec
+	$(BUILD)/test/mkrec -n 2 --img 8x8x3 | $(BUILD)/test/addmask --patch 4 --ratio 0.5 \
+		> $(BUILD)/fuzz/masked.rec
+	$(BUILD)/bin/mae-train $(FUZZ_MAE) -q -b 2 --steps 1 \
+		-o $(BUILD)/fuzz/corpus-safetensors/seed.st $(BUILD)/fuzz/masked.rec
 	$(BUILD)/test/mkrec -n 3 --img 4x3x1 --field id=str:t:{i} --field label=int:2 \
 		--field boxes=mpk:919400010203 > $(BUILD)/fuzz/corpus-reader/seed.rec
 	MASKPIPE_PLAIN=1 $(BUILD)/test/mkrec -n 2 --img 2x2x3 > $(BUILD)/fuzz/corpus-reader/plain.rec

@@ -25,11 +25,14 @@ static void on_jpeg_error(j_common_ptr cinfo)
 
 /* A file that ends before its image does decodes to a gray remainder
  * with only a warning; that would be a silently wrong image, so it fails
- * (as PIL does). Other warnings, about stray bytes many real files carry,
- * are ignored. */
+ * (as PIL does). So does a scan whose data ends (at a marker: the next
+ * scan, or EOI) before its blocks do, as in a file whose frame header
+ * claims a larger image than its data holds. Other warnings, about stray
+ * bytes many real files carry, are ignored. */
 static void on_jpeg_message(j_common_ptr cinfo, int level)
 {
-	if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF)
+	if (level < 0 && (cinfo->err->msg_code == JWRN_JPEG_EOF ||
+			  cinfo->err->msg_code == JWRN_HIT_MARKER))
 		on_jpeg_error(cinfo);
 }
 
@@ -74,17 +77,45 @@ static int read_jpeg(struct jpeg_source *src, const uint8_t *data, size_t len)
 	 * (a progressive file: all its coefficients, 2 bytes per sample) */
 	if (img_check_dims(cinfo->image_width, cinfo->image_height, channels) < 0)
 		return err_prefix("JPEG: ");
+	/* Huffman coding spends at least one bit on each block's DC value, so
+	 * the file must hold a bit per block of each component; a progressive
+	 * file's coefficients (2 bytes a sample) are allocated by
+	 * jpeg_start_decompress, before any scan is read, so a claim the data
+	 * cannot hold is refused here (arithmetic coding may spend less) */
+	if (!cinfo->arith_code)
+		for (int c = 0; c < cinfo->num_components; c++) {
+			const jpeg_component_info *ci = &cinfo->comp_info[c];
+			if ((uint64_t)ci->width_in_blocks * ci->height_in_blocks > (uint64_t)len * 8)
+				return err_set("JPEG: a %ux%u image in a file of %zu bytes: not enough "
+					       "data for its blocks", cinfo->image_width,
+					       cinfo->image_height, len);
+		}
 	jpeg_start_decompress(cinfo);
 	uint32_t w = cinfo->output_width;
 	if ((uint32_t)cinfo->output_components != (cmyk ? 4 : channels))
 		return err_set("JPEG: %d components after colour conversion",
 			       cinfo->output_components);
-	if (img_alloc(&src->im, w, cinfo->output_height, channels) < 0)
-		return -1;
+	uint32_t h = cinfo->output_height;
+	if (img_check_dims(w, h, channels) < 0)
+		return err_prefix("JPEG: ");
 	if (cmyk && !(src->cmyk_row = malloc((size_t)w * 4)))
 		return err_set("out of memory for a JPEG row");
-	while (cinfo->output_scanline < cinfo->output_height) {
-		uint8_t *row = src->im.px + (size_t)cinfo->output_scanline * w * channels;
+	/* rows are allocated as the decoder delivers them, doubling up to the
+	 * height: a small file claiming a large image fails (its data ends)
+	 * long before the claim would be allocated */
+	size_t row_bytes = (size_t)w * channels;
+	uint32_t cap_rows = 0;
+	while (cinfo->output_scanline < h) {
+		if (cinfo->output_scanline == cap_rows) {
+			cap_rows = cap_rows ? 2 * cap_rows : 16; /* h <= IMG_MAX_DIM: no overflow */
+			if (cap_rows > h)
+				cap_rows = h;
+			uint8_t *px = realloc(src->im.px, (size_t)cap_rows * row_bytes);
+			if (!px)
+				return err_set("out of memory for a %ux%ux%u image", w, h, channels);
+			src->im.px = px;
+		}
+		uint8_t *row = src->im.px + (size_t)cinfo->output_scanline * row_bytes;
 		JSAMPROW dst = cmyk ? src->cmyk_row : row;
 		if (jpeg_read_scanlines(cinfo, &dst, 1) != 1)
 			return err_set("JPEG: decoder stopped at row %u", cinfo->output_scanline);
@@ -92,6 +123,9 @@ static int read_jpeg(struct jpeg_source *src, const uint8_t *data, size_t len)
 			cmyk_to_rgb(src->cmyk_row, row, w, cinfo->saw_Adobe_marker);
 	}
 	jpeg_finish_decompress(cinfo);
+	src->im.w = w;
+	src->im.h = h;
+	src->im.c = channels;
 	return 0;
 }
 

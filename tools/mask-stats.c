@@ -11,6 +11,7 @@
 #include "mask_stats.h"
 #include "mkdirs.h"
 #include "png_codec.h"
+#include "rec_path.h"
 
 static const char help[] =
 	"Usage: mask-stats [OPTION]... FILE...\n"
@@ -51,17 +52,6 @@ static char *stream_label(const rec *header, const char *path)
 	return label;
 }
 
-/* label as a file name: A-Z a-z 0-9 . _ - kept, others '_' */
-static void file_safe(char *name)
-{
-	for (char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '.' || *p == '_' || *p == '-'))
-			*p = '_';
-	if (name[0] == '.')
-		name[0] = '_';
-}
-
 static void print_frequencies(FILE *f, const mask_stats *s)
 {
 	for (uint32_t y = 0; y < s->grid.gh; y++)
@@ -72,28 +62,34 @@ static void print_frequencies(FILE *f, const mask_stats *s)
 
 static int write_outputs(const mask_stats *s, const char *label, int n_same, const options *opt)
 {
-	char *name = strdup(label), *png_path = NULL, *txt_path = NULL;
-	if (name)
-		file_safe(name);
+	/* the label as a file name, as rec-png names its files (cut to
+	 * REC_PATH_PART_MAX bytes, so a long strategy still fits), and never
+	 * a hidden file */
+	char name[REC_PATH_PART_MAX + 1];
+	size_t len = path_append_safe(name, 0, label, strlen(label), REC_PATH_PART_MAX);
+	name[len] = '\0';
+	if (name[0] == '.')
+		name[0] = '_';
 	char suffix[16] = "";
 	if (n_same > 1)
 		snprintf(suffix, sizeof suffix, "_%d", n_same);
-	if (!name || asprintf(&png_path, "%s/%s%s.png", opt->dir, name, suffix) < 0 ||
+	char *png_path = NULL, *txt_path = NULL;
+	if (asprintf(&png_path, "%s/%s%s.png", opt->dir, name, suffix) < 0 ||
 	    asprintf(&txt_path, "%s/%s%s.txt", opt->dir, name, suffix) < 0) {
-		free(name);
 		free(png_path);
 		return err_set("out of memory");
 	}
-	free(name);
 	img heat = {0};
 	int rc = mask_stats_heatmap(s, opt->scale, &heat);
+	if (rc < 0)
+		err_prefix("heat map of %u pixels per patch: ", opt->scale);
 	if (rc == 0)
 		rc = png_write_file(png_path, &heat);
 	img_free(&heat);
 	/* the text is made in memory, so that the file appears whole */
 	char *text = NULL;
-	size_t len = 0;
-	FILE *f = rc == 0 ? open_memstream(&text, &len) : NULL;
+	size_t text_len = 0;
+	FILE *f = rc == 0 ? open_memstream(&text, &text_len) : NULL;
 	if (rc == 0 && !f)
 		rc = err_set("%s: out of memory", txt_path);
 	if (f) {
@@ -101,7 +97,7 @@ static int write_outputs(const mask_stats *s, const char *label, int n_same, con
 		if (fclose(f) != 0)
 			rc = err_set("%s: out of memory", txt_path);
 		else
-			rc = atomic_write_file(txt_path, text, len);
+			rc = atomic_write_file(txt_path, text, text_len);
 	}
 	free(text);
 	free(png_path);
@@ -140,16 +136,20 @@ static char *one_stream(const char *path, const options *opt, char **labels, int
 		err_prefix("%s: ", rec_reader_name(rd));
 		cli_fail();
 	}
+	/* the files first: a stream whose heat map cannot be written gets no
+	 * line either */
+	int n_same = 1;
+	for (int i = 0; i < n_labels; i++)
+		n_same += strcmp(labels[i], label) == 0;
+	if (opt->dir && write_outputs(&s, label, n_same, opt) < 0) {
+		err_prefix("%s: ", rec_reader_name(rd));
+		cli_fail();
+	}
 	printf("%-14s %8llu %6.4f %6.4f %6.4f %7.5f %9.5f %10llu\n", label,
 	       (unsigned long long)sum.n_masks, sum.mean_ratio, sum.min_freq, sum.max_freq, sum.entropy,
 	       sum.diversity, (unsigned long long)sum.n_pairs);
 	if (opt->positions)
 		print_frequencies(stdout, &s);
-	int n_same = 1;
-	for (int i = 0; i < n_labels; i++)
-		n_same += strcmp(labels[i], label) == 0;
-	if (opt->dir && write_outputs(&s, label, n_same, opt) < 0)
-		cli_fail();
 	mask_stats_free(&s);
 	rec_free(&r);
 	rec_reader_close(rd);

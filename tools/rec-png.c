@@ -111,11 +111,18 @@ static int write_record_png(const rec *r, const img *picture, const options *opt
 typedef struct tiles {
 	img *items;
 	size_t n, cap;
+	size_t bytes; /* their pixels */
 } tiles;
 
-/* Takes the picture over. */
+/* Takes the picture over. The sheet holds at least the pixels of its
+ * tiles: once they pass an image's limit it cannot be made, and gathering
+ * more would only take memory. */
 static int tiles_add(tiles *t, img *picture)
 {
+	t->bytes += img_bytes(picture);
+	if (t->bytes > IMG_MAX_BYTES)
+		return err_set("a sheet of %zu images would pass the limit of an image (%zu bytes)",
+			       t->n + 1, IMG_MAX_BYTES);
 	if (grow_array(&t->items, &t->cap, t->n + 1, sizeof *t->items) < 0)
 		return -1;
 	t->items[t->n++] = *picture;
@@ -183,8 +190,10 @@ static void run(const char *path, options *opt)
 	}
 	if (rc < 0)
 		cli_fail();
-	if (opt->sheet_path && write_sheet(&sheet_tiles, opt) < 0)
+	if (opt->sheet_path && write_sheet(&sheet_tiles, opt) < 0) {
+		err_prefix("%s: ", rec_reader_name(rd));
 		cli_fail();
+	}
 	tiles_free(&sheet_tiles);
 	img_free(&picture);
 	free(opt->boxes);

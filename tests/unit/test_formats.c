@@ -311,6 +311,25 @@ static void test_jpeg_damaged(void)
 	CHECK_ERROR(decode_file(fixture("jpeg/bad-truncated-scan.jpg"), jpeg_decode, &im) < 0,
 		    "JPEG: Premature end of JPEG file");
 	CHECK(im.px == NULL);
+
+	/* a frame header claiming more rows than the scan holds: the scan's
+	 * data ends at EOI before its blocks do (libjpeg warns, and would
+	 * return gray rows) */
+	uint8_t *data;
+	size_t len;
+	if (datafile_read_all(fixture("jpeg/rgb.jpg"), 1 << 20, &data, &len) < 0) {
+		CHECK(!"the JPEG fixture reads");
+		return;
+	}
+	for (size_t i = 2; i + 9 < len; i += 2 + ((size_t)data[i + 2] << 8 | data[i + 3]))
+		if (data[i + 1] == 0xC0) { /* SOF0: length, precision, height */
+			data[i + 5] = 0x07;
+			data[i + 6] = 0xD0; /* 2000 rows */
+			break;
+		}
+	CHECK_ERROR(jpeg_decode(data, len, &im) < 0, "premature end of data segment");
+	CHECK(im.px == NULL);
+	free(data);
 }
 
 /* ---- single images through imgsrc ---- */
