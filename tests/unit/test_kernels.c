@@ -32,7 +32,8 @@ static void naive_gemm(int ta, int tb, int m, int n, int k, float alpha, const f
 			for (int p = 0; p < k; p++)
 				sum += (double)(ta ? a[p * lda + i] : a[i * lda + p]) *
 				       (tb ? b[j * ldb + p] : b[p * ldb + j]);
-			c[i * ldc + j] = (float)(alpha * sum + beta * c[i * ldc + j]);
+			/* beta 0: c is not read (BLAS), it may hold anything */
+			c[i * ldc + j] = (float)(alpha * sum + (beta == 0 ? 0 : beta * c[i * ldc + j]));
 		}
 }
 
