@@ -44,6 +44,8 @@ static size_t layout(mae_batch *b, char *base, size_t n, size_t L, size_t K)
 	(array = base ? (void *)(base + used) : NULL, used += ((n_bytes) + 63) / 64 * 64)
 	TAKE(b->enc_offsets, (n + 1) * sizeof(int));
 	TAKE(b->dec_offsets, (n + 1) * sizeof(int));
+	TAKE(b->vis_offsets, (n + 1) * sizeof(int));
+	TAKE(b->pred_offsets, (n + 1) * sizeof(int));
 	TAKE(b->enc_att_offsets, (n + 1) * sizeof(size_t));
 	TAKE(b->dec_att_offsets, (n + 1) * sizeof(size_t));
 	TAKE(b->patches, patches * K * sizeof(float));
@@ -109,7 +111,7 @@ int mae_batch_build(mae_batch *b, const mae_config *cfg, const uint8_t *const *p
 	static _Atomic uint64_t builds;
 	b->build = atomic_fetch_add(&builds, 1) + 1;
 	b->n_images = n_images;
-	b->enc_offsets[0] = b->dec_offsets[0] = 0;
+	b->enc_offsets[0] = b->dec_offsets[0] = b->vis_offsets[0] = b->pred_offsets[0] = 0;
 	b->enc_att_offsets[0] = b->dec_att_offsets[0] = 0;
 	for (int i = 0; i < n_images; i++) {
 		int dec0 = i * (L + 1);
@@ -143,6 +145,8 @@ int mae_batch_build(mae_batch *b, const mae_config *cfg, const uint8_t *const *p
 			b->dec_pos_idx[dec0 + t] = t;
 		b->enc_offsets[i + 1] = tok;
 		b->dec_offsets[i + 1] = dec0 + L + 1;
+		b->vis_offsets[i + 1] = vis;
+		b->pred_offsets[i + 1] = pred;
 		size_t enc_len = (size_t)(tok - b->enc_offsets[i]);
 		b->enc_att_offsets[i + 1] = b->enc_att_offsets[i] + enc_heads * enc_len * enc_len;
 		b->dec_att_offsets[i + 1] =

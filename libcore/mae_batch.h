@@ -21,6 +21,8 @@ typedef struct mae_batch {
 	int n_pred;         /* patches whose pixels are predicted: hidden ones, or all */
 	int *enc_offsets;   /* [B+1] image b's encoder tokens: [enc_offsets[b], enc_offsets[b+1]) */
 	int *dec_offsets;   /* [B+1] b * (L+1) */
+	int *vis_offsets;   /* [B+1] image b's visible patches: [vis_offsets[b], vis_offsets[b+1]) */
+	int *pred_offsets;  /* [B+1] image b's predicted patches, likewise */
 	size_t *enc_att_offsets, *dec_att_offsets; /* [B+1] see mae_seqs */
 	float *patches;     /* [n_visible, K] in (c, py, px) order, as Conv2d flattens its weight */
 	float *targets;     /* [n_pred, K] in (py, px, c) order, as models_mae.patchify */

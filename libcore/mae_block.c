@@ -2,11 +2,28 @@
 #include "mae_block.h"
 
 void mae_linear_forward(const backend *be, float *out, const float *residual, const float *inp,
-			const float *w, const float *b, int n_rows, int n_in, int n_out)
+			const float *w, const float *b, int n_rows, int n_in, int n_out,
+			const mae_seqs *rows)
 {
 	/* bias and residual first and the product added: passes over out fewer */
 	be->set_rows(out, residual, b, n_rows, n_out);
-	be->gemm(0, 1, n_rows, n_out, n_in, 1.0f, inp, n_in, w, n_in, 1.0f, out, n_out);
+	if (!rows || !rows->per_seq) {
+		be->gemm(0, 1, n_rows, n_out, n_in, 1.0f, inp, n_in, w, n_in, 1.0f, out, n_out);
+		return;
+	}
+	/* runs of sequences of one length, each run one strided batch of
+	 * GEMMs sharing w (stride 0) */
+	const int *at = rows->offsets;
+	for (int s = 0; s < rows->n_seqs;) {
+		int len = at[s + 1] - at[s], run = 1;
+		while (s + run < rows->n_seqs && at[s + run + 1] - at[s + run] == len)
+			run++;
+		if (len > 0)
+			be->gemm_strided(0, 1, len, n_out, n_in, 1.0f, inp + (size_t)at[s] * n_in,
+					 n_in, (long)len * n_in, w, n_in, 0, 1.0f,
+					 out + (size_t)at[s] * n_out, n_out, (long)len * n_out, run);
+		s += run;
+	}
 }
 
 void mae_linear_backward(const backend *be, float *dinp, float *dw, float *db, const float *dout,
@@ -67,15 +84,19 @@ void mae_block_forward(const backend *be, mae_block_acts *a, const mae_block_par
 	int t = seqs->offsets[seqs->n_seqs], hidden = mlp_ratio * dim;
 	be->layernorm_forward(a->ln1, a->ln1_mean, a->ln1_rstd, inp, p->ln1_w, p->ln1_b, t, dim,
 			      MAE_LN_EPS);
-	mae_linear_forward(be, a->qkv, NULL, a->ln1, p->qkv_w, p->qkv_b, t, dim, 3 * dim);
+	mae_linear_forward(be, a->qkv, NULL, a->ln1, p->qkv_w, p->qkv_b, t, dim, 3 * dim,
+			   seqs);
 	be->attention_forward(a->atty, a->att, a->qkv, seqs->offsets, seqs->att_offsets,
 			      seqs->n_seqs, dim, heads);
-	mae_linear_forward(be, a->res1, inp, a->atty, p->proj_w, p->proj_b, t, dim, dim);
+	mae_linear_forward(be, a->res1, inp, a->atty, p->proj_w, p->proj_b, t, dim, dim,
+			   seqs);
 	be->layernorm_forward(a->ln2, a->ln2_mean, a->ln2_rstd, a->res1, p->ln2_w, p->ln2_b, t,
 			      dim, MAE_LN_EPS);
-	mae_linear_forward(be, a->fc1, NULL, a->ln2, p->fc1_w, p->fc1_b, t, dim, hidden);
+	mae_linear_forward(be, a->fc1, NULL, a->ln2, p->fc1_w, p->fc1_b, t, dim, hidden,
+			   seqs);
 	be->gelu_forward(a->gelu, a->fc1, (size_t)t * hidden);
-	mae_linear_forward(be, a->out, a->res1, a->gelu, p->fc2_w, p->fc2_b, t, hidden, dim);
+	mae_linear_forward(be, a->out, a->res1, a->gelu, p->fc2_w, p->fc2_b, t, hidden, dim,
+			   seqs);
 }
 
 void mae_block_backward(const backend *be, float *d, const mae_block_params *g,

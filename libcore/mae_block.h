@@ -11,11 +11,14 @@
 
 /* The packing: sequence s holds tokens [offsets[s], offsets[s+1]); the
  * attention probabilities of its heads start at att_offsets[s] (host
- * memory, both n_seqs + 1 long). */
+ * memory, both n_seqs + 1 long). per_seq: the linear layers issue one GEMM
+ * per sequence (mae_linear_forward), so that a sequence's results do not
+ * depend on the sequences packed beside it (inference). */
 typedef struct mae_seqs {
 	int n_seqs;
 	const int *offsets;
 	const size_t *att_offsets;
+	int per_seq;
 } mae_seqs;
 
 /* T tokens (offsets[n_seqs]), C width, H heads, R = mlp_ratio * C */
@@ -59,9 +62,23 @@ void mae_block_backward(const backend *be, float *d, const mae_block_params *g,
 			const mae_block_scratch *s);
 
 /* A linear layer (nn.Linear, weight [out, in]): out[rows, n_out] =
- * residual + inp @ w^T + b, residual [rows, n_out] or NULL. */
+ * residual + inp @ w^T + b, residual [rows, n_out] or NULL. One GEMM over
+ * the n_rows rows, or, when rows is given and rows->per_seq set, one per
+ * sequence of rows (which covers the n_rows rows; att_offsets unused).
+ *
+ * Why per sequence: a BLAS computes a row of a product by arithmetic that
+ * depends on the row count of the call (OpenBLAS takes the last rows with
+ * other kernels, depending on the row count modulo its unroll, and which
+ * row counts differ depends on the CPU's kernel: OPENBLAS_CORETYPE), so an
+ * image's rows in a batch of 5 and alone differ in the last bits. A GEMM
+ * of one image's rows has a shape that depends on that image alone (its
+ * visible patches), and the same shape, strides and inputs give the same
+ * result: the image's outputs do not depend on the batch, on any kernel.
+ * Sequences of equal length go as one gemm_strided (on the CPU, a
+ * cpu_gemm_one per sequence, threads taking whole sequences). */
 void mae_linear_forward(const backend *be, float *out, const float *residual, const float *inp,
-			const float *w, const float *b, int n_rows, int n_in, int n_out);
+			const float *w, const float *b, int n_rows, int n_in, int n_out,
+			const mae_seqs *rows);
 /* dw += dout^T @ inp, db += sum of rows of dout, and dinp = dout @ w
  * (skipped when dinp is NULL). */
 void mae_linear_backward(const backend *be, float *dinp, float *dw, float *db, const float *dout,

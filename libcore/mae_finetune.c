@@ -99,8 +99,11 @@ void mae_finetuner_free(mae_finetuner *f)
  * features f->x and the head's scores f->logits. The head lives on the
  * host: its inputs and outputs are n x D and n x C floats, copies any
  * backend makes in no time, and its arithmetic is n C D, nothing beside
- * the encoder's. */
-static int forward(mae_finetuner *f, const uint8_t *const *pixels, int n)
+ * the encoder's. per_image: the encoder as inference runs it (one GEMM
+ * per image, mae_model.per_image), for the standardisation's features
+ * (mae-embed's, bit for bit) and the evaluation's scores, which then do
+ * not depend on the batch; training steps take the faster batched GEMMs. */
+static int forward(mae_finetuner *f, const uint8_t *const *pixels, int n, int per_image)
 {
 	mae_model *m = &f->model;
 	int D = m->cfg.dim, C = f->n_classes;
@@ -109,6 +112,7 @@ static int forward(mae_finetuner *f, const uint8_t *const *pixels, int n)
 	if (mae_batch_build(&f->batch, &m->cfg, pixels, NULL, n, 0) < 0 ||
 	    mae_model_set_batch(m, &f->batch, 0) < 0)
 		return -1;
+	m->per_image = per_image;
 	mae_model_encode(m);
 	mae_model_pool(m, f->o.pool, f->feats);
 	m->be->download(f->x, f->feats, (size_t)n * D * sizeof(float));
@@ -129,7 +133,7 @@ static int forward(mae_finetuner *f, const uint8_t *const *pixels, int n)
 
 int mae_finetune_scores(mae_finetuner *f, const uint8_t *const *pixels, int n, float *scores)
 {
-	if (forward(f, pixels, n) < 0)
+	if (forward(f, pixels, n, 1) < 0)
 		return -1;
 	memcpy(scores, f->logits, (size_t)n * f->n_classes * sizeof(float));
 	return 0;
@@ -156,7 +160,7 @@ int mae_finetune_standardise(mae_finetuner *f, const image_set *set, const uint3
 		int b = n - start < (size_t)B ? (int)(n - start) : B;
 		for (int i = 0; i < b; i++)
 			px[i] = set->px + (size_t)idx[start + (size_t)i] * set->img_bytes;
-		if ((rc = forward(f, px, b)) < 0)
+		if ((rc = forward(f, px, b, 1)) < 0)
 			break;
 		if (start == 0)
 			memcpy(shift, f->x, (size_t)D * sizeof(float));
@@ -196,7 +200,7 @@ int mae_finetune_loss(mae_finetuner *f, const uint8_t *const *pixels, const int3
 	for (int i = 0; i < n; i++)
 		if (cls[i] < 0 || cls[i] >= C)
 			return err_set("image %d of the batch: class %d of %d", i, cls[i], C);
-	if (forward(f, pixels, n) < 0)
+	if (forward(f, pixels, n, 0) < 0)
 		return -1;
 	double sum = 0;
 	for (int i = 0; i < n; i++)

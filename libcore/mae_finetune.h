@@ -66,7 +66,9 @@ void mae_finetuner_free(mae_finetuner *f);
 int mae_finetune_standardise(mae_finetuner *f, const image_set *set, const uint32_t *idx,
 			     size_t n);
 
-/* Class scores of n images (host [n, C]), at most o.batch of them. */
+/* Class scores of n images (host [n, C]), at most o.batch of them; an
+ * image's scores do not depend on the images beside it (the encoder runs
+ * one GEMM per image, as mae_model_embed). */
 int mae_finetune_scores(mae_finetuner *f, const uint8_t *const *pixels, int n, float *scores);
 
 /* The loss (mean over the n images) of their classes cls [n], and the

@@ -122,8 +122,8 @@ static size_t layout_acts(mae_model *m, const mae_batch *b, int with_decoder, fl
 				       c->mlp_ratio);
 	used += n;
 #undef TAKE
-	m->enc_seqs = (mae_seqs){b->n_images, b->enc_offsets, b->enc_att_offsets};
-	m->dec_seqs = (mae_seqs){b->n_images, b->dec_offsets, b->dec_att_offsets};
+	m->enc_seqs = (mae_seqs){b->n_images, b->enc_offsets, b->enc_att_offsets, 0};
+	m->dec_seqs = (mae_seqs){b->n_images, b->dec_offsets, b->dec_att_offsets, 0};
 	return used;
 }
 
@@ -243,11 +243,13 @@ void mae_model_encode(mae_model *m)
 	const mae_params *p = &m->params;
 	mae_acts *a = &m->acts;
 	int T = b->n_enc_tokens, D = c->dim;
+	m->enc_seqs.per_seq = m->per_image;
+	const mae_seqs patches = {b->n_images, b->vis_offsets, NULL, m->per_image};
 	/* forward_encoder: patch_embed, + pos_embed[1:], keep the visible
 	 * ones, prepend cls_token + pos_embed[0]. Embedding only the visible
 	 * patches gives the same rows, for a quarter of the work. */
 	mae_linear_forward(be, a->patch_emb, NULL, a->patches, p->patch_w, p->patch_b, b->n_visible,
-			   mae_patch_dim(c), D);
+			   mae_patch_dim(c), D, &patches);
 	be->copy_rows(a->x0, NULL, p->pos_embed, m->idx.enc_pos_idx, T, D, 0);
 	be->copy_rows(a->x0, m->idx.enc_patch_rows, a->patch_emb, NULL, b->n_visible, D, 1);
 	be->copy_rows(a->x0, m->idx.cls_rows, p->cls_token, m->idx.zeros, b->n_images, D, 1);
@@ -270,9 +272,12 @@ void mae_model_decode(mae_model *m)
 	mae_acts *a = &m->acts;
 	int T = b->n_enc_tokens, D = c->dim, E = c->dec_dim;
 	int S = b->n_images * (mae_n_patches(c) + 1);
+	m->dec_seqs.per_seq = m->per_image;
+	const mae_seqs preds = {b->n_images, b->pred_offsets, NULL, m->per_image};
 	/* forward_decoder: decoder_embed, the mask token at the hidden
 	 * patches, every token back at its place, + decoder_pos_embed */
-	mae_linear_forward(be, a->dec_in, NULL, a->enc_out, p->dec_embed_w, p->dec_embed_b, T, D, E);
+	mae_linear_forward(be, a->dec_in, NULL, a->enc_out, p->dec_embed_w, p->dec_embed_b, T, D, E,
+			   &m->enc_seqs);
 	be->copy_rows(a->y0, NULL, p->dec_pos_embed, m->idx.dec_pos_idx, S, E, 0);
 	be->copy_rows(a->y0, m->idx.dec_from_enc, a->dec_in, NULL, T, E, 1);
 	be->copy_rows(a->y0, m->idx.dec_mask_rows, p->mask_token, m->idx.zeros, b->n_hidden, E, 1);
@@ -288,7 +293,7 @@ void mae_model_decode(mae_model *m)
 	 * the hidden ones, so the others are not computed */
 	be->copy_rows(a->pred_in, NULL, a->dec_out, m->idx.pred_rows, b->n_pred, E, 0);
 	mae_linear_forward(be, a->pred, NULL, a->pred_in, p->pred_w, p->pred_b, b->n_pred, E,
-			   mae_patch_dim(c));
+			   mae_patch_dim(c), &preds);
 }
 
 double mae_model_loss(mae_model *m)
@@ -314,6 +319,7 @@ int mae_model_forward(mae_model *m, const mae_batch *b, double *loss)
 		return err_set("a training batch must hide at least one patch");
 	if (mae_model_set_batch(m, b, 1) < 0)
 		return -1;
+	m->per_image = 0;
 	mae_model_encode(m);
 	mae_model_decode(m);
 	*loss = mae_model_loss(m);
@@ -420,6 +426,7 @@ int mae_model_embed(mae_model *m, const mae_batch *b, int pool, float *host_out)
 	int D = m->cfg.dim;
 	if (mae_model_set_batch(m, b, 0) < 0)
 		return -1;
+	m->per_image = 1;
 	mae_model_encode(m);
 	/* the result goes in the first gradient buffer, unused without a
 	 * backward pass: [B, D] */
@@ -433,6 +440,7 @@ int mae_model_predict(mae_model *m, const mae_batch *b, float *host_pred)
 {
 	if (mae_model_set_batch(m, b, 1) < 0)
 		return -1;
+	m->per_image = 1;
 	mae_model_encode(m);
 	mae_model_decode(m);
 	m->be->download(host_pred, m->acts.pred,

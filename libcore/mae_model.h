@@ -66,6 +66,13 @@ typedef struct mae_model {
 	mae_indices idx;               /* the current batch's (inputs[current].idx) */
 	const mae_batch *batch;
 	mae_seqs enc_seqs, dec_seqs;
+	/* Inference: every linear layer of mae_model_encode and _decode issues
+	 * one GEMM per image (mae_linear_forward), so that an image's outputs
+	 * do not depend on the images batched with it, whatever the BLAS
+	 * kernel. mae_model_embed and _predict set it, mae_model_forward
+	 * clears it (training: one GEMM per layer, faster, and the batch
+	 * shapes the step anyway); other callers of encode set it themselves. */
+	int per_image;
 	float *host_row_loss;
 	size_t host_row_loss_cap;
 } mae_model;
@@ -112,11 +119,14 @@ int mae_model_forward(mae_model *m, const mae_batch *b, double *loss);
 
 /* The embedding of each image of b into host_out [B, D]: the encoder's
  * output (after its final norm) at the cls token, or averaged over the
- * patch tokens (b built without masks: every patch visible). */
+ * patch tokens (b built without masks: every patch visible). On the CPU
+ * backend an image's embedding is the same bit for bit in any batch and
+ * with any thread count (per_image). */
 enum { MAE_POOL_CLS, MAE_POOL_MEAN };
 int mae_model_embed(mae_model *m, const mae_batch *b, int pool, float *host_out);
 
-/* The predicted pixels of b's predicted patches into host_pred [N, K]. */
+/* The predicted pixels of b's predicted patches into host_pred [N, K];
+ * an image's, as its embedding, do not depend on the batch (per_image). */
 int mae_model_predict(mae_model *m, const mae_batch *b, float *host_pred);
 
 /* The pooled features of the current batch, after mae_model_encode, into

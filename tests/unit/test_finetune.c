@@ -387,6 +387,28 @@ static void bad_class_is_an_error(void)
 	mae_finetuner_free(&f);
 }
 
+/* An image's scores are the same bit for bit in one call with the other
+ * eleven, in calls of 5, and alone (the evaluation's batches), for both
+ * poolings. */
+static void scores_do_not_depend_on_the_batch(void)
+{
+	for (int pool = 0; pool < 2; pool++) {
+		mae_finetuner f;
+		setup(&f, pool ? MAE_POOL_MEAN : MAE_POOL_CLS, 1);
+		static float want[N_IMG * N_CLS], got[N_IMG * N_CLS];
+		CHECK_EQ(mae_finetune_scores(&f, image_ptrs, N_IMG, want), 0);
+		for (int size = 1; size <= 5; size += 4) {
+			for (int first = 0; first < N_IMG; first += size) {
+				int n = N_IMG - first < size ? N_IMG - first : size;
+				CHECK_EQ(mae_finetune_scores(&f, image_ptrs + first, n,
+							     got + first * N_CLS), 0);
+			}
+			CHECK(memcmp(got, want, sizeof want) == 0);
+		}
+		mae_finetuner_free(&f);
+	}
+}
+
 int main(void)
 {
 	make_images();
@@ -397,5 +419,6 @@ int main(void)
 	RUN(learns_training_set_same_for_any_threads);
 	RUN(balanced_subset);
 	RUN(bad_class_is_an_error);
+	RUN(scores_do_not_depend_on_the_batch);
 	return check_exit();
 }
