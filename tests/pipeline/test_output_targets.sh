@@ -84,7 +84,8 @@ ok "mask-stats -d" mask-stats -d "$O/stats" --scale 1 "$T/masks.rec"
 cp "$O/stats/random.txt" "$T/random.txt"
 fails "mask-stats over ulimit -f: one line" 1 \
 	sh -c "ulimit -f 4 && exec mask-stats -d '$O/stats' --scale 1 '$T/masks.rec'"
-says "  naming the file and the reason" "mask-stats: $O/stats/random.txt: write error: File too large"
+# (the stream being summarised is named first, as in every mask-stats error)
+says "  naming the file and the reason" "mask-stats: $T/masks.rec: $O/stats/random.txt: write error: File too large"
 ok "  the older .txt is whole" cmp "$O/stats/random.txt" "$T/random.txt"
 is "  and no temporary file" "$(ls -A "$O/stats")" "random.png
 random.txt"

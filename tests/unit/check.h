@@ -4,6 +4,7 @@
 #ifndef MASKPIPE_CHECK_H
 #define MASKPIPE_CHECK_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,19 @@ static inline const char *check_tmpdir(void)
 {
 	const char *dir = getenv("MASKPIPE_TEST_TMP");
 	return dir ? dir : "/tmp";
+}
+
+/* The number of entries in dir, "." and ".." aside: what a test that
+ * leaves no temporary file behind counts. */
+static inline int check_count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	for (struct dirent *e; d && (e = readdir(d));)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	if (d)
+		closedir(d);
+	return n;
 }
 
 #endif

@@ -41,18 +41,6 @@ static const char *in(const char *dir, const char *name)
 	return p;
 }
 
-/* The number of entries in dir, "." and ".." aside. */
-static int count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	int n = 0;
-	for (struct dirent *e; d && (e = readdir(d));)
-		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-	if (d)
-		closedir(d);
-	return n;
-}
-
 /* The file's text (up to 63 bytes), "" when it cannot be read. */
 static const char *text_of(const char *path)
 {
@@ -91,15 +79,15 @@ static void appears_whole(int unnamed)
 	CHECK(write(f.fd, "partial", 7) == 7);
 	/* an unnamed temporary file is nowhere to be seen, so nothing can
 	 * leave it behind */
-	CHECK_EQ(count_entries(dir), unnamed && has_unnamed(dir) ? 1 : 2);
+	CHECK_EQ(check_count_entries(dir), unnamed && has_unnamed(dir) ? 1 : 2);
 	atomic_abort(&f);
 	CHECK_STR(text_of(path), "hello"); /* the old file stays */
-	CHECK_EQ(count_entries(dir), 1);
+	CHECK_EQ(check_count_entries(dir), 1);
 	CHECK_EQ(atomic_open(&f, path), 0);
 	CHECK(write(f.fd, "new", 3) == 3);
 	CHECK_EQ(atomic_commit(&f), 0);
 	CHECK_STR(text_of(path), "new");
-	CHECK_EQ(count_entries(dir), 1);
+	CHECK_EQ(check_count_entries(dir), 1);
 	const char *fresh = in(dir, "fresh");
 	CHECK_EQ(atomic_write_file(fresh, "x", 1), 0);
 	struct stat st;
@@ -108,7 +96,7 @@ static void appears_whole(int unnamed)
 	CHECK(stat(fresh, &st) == 0 && (st.st_mode & 0777) == (0666 & ~mask));
 	CHECK_EQ(atomic_write_file(in(dir, "no/such/dir/x"), "x", 1), -1);
 	CHECK(strstr(err_msg(), "no/such/dir/x") != NULL);
-	CHECK_EQ(count_entries(dir), 2);
+	CHECK_EQ(check_count_entries(dir), 2);
 	atomic_use_tmpfile = 1;
 }
 
@@ -140,7 +128,7 @@ static void devices_and_fifos_written_in_place(void)
 	close(reader);
 	struct stat st;
 	CHECK(lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
-	CHECK_EQ(count_entries(dir), 1);
+	CHECK_EQ(check_count_entries(dir), 1);
 
 	/* a device node needs root; without it there is nothing to check */
 	if (geteuid() != 0)
@@ -149,7 +137,7 @@ static void devices_and_fifos_written_in_place(void)
 	CHECK_EQ(mknod(null, S_IFCHR | 0666, makedev(1, 3)), 0);
 	CHECK_EQ(atomic_write_file(null, "abc", 3), 0);
 	CHECK(lstat(null, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3));
-	CHECK_EQ(count_entries(dir), 2);
+	CHECK_EQ(check_count_entries(dir), 2);
 }
 
 static void links_followed_dangling_refused(void)
@@ -163,14 +151,14 @@ static void links_followed_dangling_refused(void)
 	CHECK(lstat(in(dir, "chain"), &st) == 0 && S_ISLNK(st.st_mode));
 	CHECK(lstat(in(dir, "link"), &st) == 0 && S_ISLNK(st.st_mode));
 	CHECK_STR(text_of(in(dir, "real")), "new");
-	CHECK_EQ(count_entries(dir), 3);
+	CHECK_EQ(check_count_entries(dir), 3);
 
 	CHECK_EQ(symlink("missing", in(dir, "dangling")), 0);
 	CHECK_EQ(atomic_check(in(dir, "dangling")), -1);
 	CHECK(strstr(err_msg(), "dangling: is a symbolic link to a missing file") != NULL);
 	CHECK_EQ(atomic_write_file(in(dir, "dangling"), "x", 1), -1);
 	CHECK(lstat(in(dir, "missing"), &st) < 0); /* not created through the link */
-	CHECK_EQ(count_entries(dir), 4);
+	CHECK_EQ(check_count_entries(dir), 4);
 }
 
 static void sockets_and_directories_refused(void)
@@ -189,7 +177,7 @@ static void sockets_and_directories_refused(void)
 	close(fd);
 	CHECK_EQ(atomic_check(dir), -1);
 	CHECK(strstr(err_msg(), "is a directory") != NULL);
-	CHECK_EQ(count_entries(dir), 1);
+	CHECK_EQ(check_count_entries(dir), 1);
 }
 
 /* How a child process ends while its output is open. */
@@ -225,10 +213,10 @@ static void nothing_left_by_any_end(void)
 		const char *path = in(dir, "out");
 		int status = end_mid_write(path, unnamed, END_EXIT);
 		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
-		CHECK_EQ(count_entries(dir), 0);
+		CHECK_EQ(check_count_entries(dir), 0);
 		status = end_mid_write(path, unnamed, END_SIGNAL);
 		CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
-		CHECK_EQ(count_entries(dir), 0);
+		CHECK_EQ(check_count_entries(dir), 0);
 	}
 	/* SIGKILL cannot be caught: only an unnamed file leaves nothing */
 	const char *dir = fresh_dir("kill");
@@ -236,7 +224,7 @@ static void nothing_left_by_any_end(void)
 		return;
 	int status = end_mid_write(in(dir, "out"), 1, END_KILL);
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	CHECK_EQ(count_entries(dir), 0);
+	CHECK_EQ(check_count_entries(dir), 0);
 }
 
 int main(void)

@@ -210,18 +210,6 @@ static void test_png_encode_round_trip(void)
 	img_free(&decoded);
 }
 
-/* The number of entries in dir, "." and ".." aside. */
-static int count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	int n = 0;
-	for (struct dirent *e; d && (e = readdir(d));)
-		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-	if (d)
-		closedir(d);
-	return n;
-}
-
 static void test_png_write_file(void)
 {
 	char dir[PATH_CAP], path[PATH_CAP];
@@ -234,7 +222,7 @@ static void test_png_write_file(void)
 	CHECK_EQ(png_write_file(path, &original), 0); /* replaces */
 	CHECK_EQ(decode_file(path, png_decode, &decoded), 0);
 	CHECK(decoded.c == 3 && memcmp(decoded.px, original.px, img_bytes(&original)) == 0);
-	CHECK_EQ(count_entries(dir), 1); /* no temporary file left behind */
+	CHECK_EQ(check_count_entries(dir), 1); /* no temporary file left behind */
 	struct stat st;
 	mode_t mask = umask(0);
 	umask(mask);
@@ -242,7 +230,7 @@ static void test_png_write_file(void)
 
 	join_path(path, dir, "no-such-dir/out.png");
 	CHECK_ERROR(png_write_file(path, &original) < 0, "cannot create a temporary file");
-	CHECK_EQ(count_entries(dir), 1);
+	CHECK_EQ(check_count_entries(dir), 1);
 	img_free(&original);
 	img_free(&decoded);
 }
