@@ -4,6 +4,9 @@
 # ends with "N passed, N failed"; exits 1 if anything failed.
 # MASKPIPE_TEST_FILTER=word limits the run to tests whose file name has it.
 set -u
+# Tests import helper modules (msgpack_lite.py) from the source tree; Python
+# would cache their bytecode there, and a test writes only in its temp dir.
+export PYTHONDONTWRITEBYTECODE=1
 root=$(cd "$(dirname "$0")/.." && pwd)
 passed=0
 failed=0

@@ -32,7 +32,7 @@ import sys
 import time
 import zlib
 
-from hostile_msgpack import F32, Map, Raw, pack, unpack_all
+from msgpack_lite import F32, Map, Raw, pack, unpack_all
 
 BIN, TESTBIN, T, SAN = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
 CORPUS = os.path.join(T, "corpus")

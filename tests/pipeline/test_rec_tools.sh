@@ -24,85 +24,22 @@ python3() {
 # without=KEY (records less KEY); or a field name (its value in each
 # record, "-" when absent).
 cat >"$T/mp.py" <<'EOF'
-import json, struct, sys
+import json, os, sys
+sys.path.insert(0, os.path.join(os.environ['ROOT'], 'tests', 'pipeline'))
+from msgpack_lite import unpack_all
 
-def need(b, i, n):
-    if i + n > len(b):
-        raise ValueError('truncated msgpack')
-
-def uint(b, i, w):
-    need(b, i, w)
-    return int.from_bytes(b[i:i + w], 'big')
-
-def raw(b, i, n, is_str):
-    need(b, i, n)
-    s = b[i:i + n]
-    return (s.decode('utf-8', 'replace') if is_str else {'bin': s.hex()}), i + n
-
-def items(b, i, n):
-    out = []
-    for _ in range(n):
-        v, i = val(b, i)
-        out.append(v)
-    return out, i
-
-def pairs(b, i, n):
-    out = {}
-    for _ in range(n):
-        k, i = val(b, i)
-        v, i = val(b, i)
-        if k in out:
-            raise ValueError('duplicate key %r' % k)
-        out[k] = v
-    return out, i
-
-def val(b, i):
-    need(b, i, 1)
-    t = b[i]
-    i += 1
-    if t <= 0x7f: return t, i
-    if t >= 0xe0: return t - 256, i
-    if t <= 0x8f: return pairs(b, i, t & 15)
-    if t <= 0x9f: return items(b, i, t & 15)
-    if t <= 0xbf: return raw(b, i, t & 31, True)
-    if t == 0xc0: return None, i
-    if t == 0xc2: return False, i
-    if t == 0xc3: return True, i
-    if t in (0xc4, 0xc5, 0xc6):
-        w = 1 << (t - 0xc4)
-        return raw(b, i + w, uint(b, i, w), False)
-    if t in (0xd9, 0xda, 0xdb):
-        w = 1 << (t - 0xd9)
-        return raw(b, i + w, uint(b, i, w), True)
-    if t == 0xca:
-        need(b, i, 4)
-        return struct.unpack('>f', b[i:i + 4])[0], i + 4
-    if t == 0xcb:
-        need(b, i, 8)
-        return struct.unpack('>d', b[i:i + 8])[0], i + 8
-    if 0xcc <= t <= 0xcf:
-        w = 1 << (t - 0xcc)
-        return uint(b, i, w), i + w
-    if 0xd0 <= t <= 0xd3:
-        w = 1 << (t - 0xd0)
-        v = uint(b, i, w)
-        return (v - (1 << (8 * w)) if v >> (8 * w - 1) else v), i + w
-    if t in (0xdc, 0xdd):
-        w = 2 if t == 0xdc else 4
-        return items(b, i + w, uint(b, i, w))
-    if t in (0xde, 0xdf):
-        w = 2 if t == 0xde else 4
-        return pairs(b, i + w, uint(b, i, w))
-    raise ValueError('msgpack type 0x%02x not handled' % t)
+def bin_as_hex(v):
+    if isinstance(v, bytes):
+        return {'bin': v.hex()}
+    raise TypeError(type(v))
 
 def show(v, **kw):
-    print(json.dumps(v, separators=(',', ':'), **kw))
+    print(json.dumps(v, separators=(',', ':'), default=bin_as_hex, **kw))
 
 data = sys.stdin.buffer.read()
 mode = sys.argv[1] if len(sys.argv) > 1 else 'all'
-i, header = 0, None
-while i < len(data):
-    m, i = val(data, i)
+header = None
+for m in unpack_all(data):
     if not isinstance(m, dict):
         raise ValueError('a map must start here, not %r' % (m,))
     if 'maskpipe_end' in m:  # the end marker: stream metadata, like a header
@@ -135,7 +72,7 @@ EOF
 
 mp() {
 	# zstd -f passes plain msgpack through unchanged
-	zstd -dcqf <"$1" | python3 -I "$T/mp.py" ${2:+"$2"}
+	zstd -dcqf <"$1" | python3 -I -B "$T/mp.py" ${2:+"$2"}
 }
 
 # differs NAME A B: passes when the two strings differ

@@ -1,7 +1,10 @@
-"""A minimal msgpack codec for the hostile corpus (tests/pipeline/hostile.py):
-Debian's python3 has no msgpack module, and a corpus needs values no
-well-behaved packer writes (duplicate keys, raw bytes in place of a value,
-length claims larger than the data), so the encoder takes them as given."""
+"""A minimal msgpack codec for the pipeline tests, which check the tools'
+streams with code that is not the code under test. Debian's python3 has no
+msgpack module. The encoder serves the hostile corpus (hostile.py), which
+needs values no well-behaved packer writes (duplicate keys, raw bytes in
+place of a value, length claims larger than the data), so it takes them as
+given; the decoder is strict, as a reader of the format must be: a
+truncated value or a key given twice is an error (ValueError)."""
 import struct
 
 
@@ -85,8 +88,15 @@ def unpack_all(data):
     return out
 
 
+def _take(d, p, n):
+    """The n bytes at p, which must all be there."""
+    if p + n > len(d):
+        raise ValueError("truncated msgpack")
+    return d[p:p + n]
+
+
 def _unpack(d, p):
-    b = d[p]
+    b = _take(d, p, 1)[0]
     p += 1
     if b <= 0x7F:
         return b, p
@@ -97,29 +107,29 @@ def _unpack(d, p):
     if 0x90 <= b <= 0x9F:
         return _array(d, p, b & 15)
     if 0xA0 <= b <= 0xBF:
-        return d[p:p + (b & 31)].decode(), p + (b & 31)
+        return _take(d, p, b & 31).decode(), p + (b & 31)
     if b == 0xC0:
         return None, p
     if b in (0xC2, 0xC3):
         return b == 0xC3, p
     sizes = {0xC4: 1, 0xC5: 2, 0xC6: 4, 0xD9: 1, 0xDA: 2, 0xDB: 4}
     if b in sizes:
-        n = int.from_bytes(d[p:p + sizes[b]], "big")
+        n = int.from_bytes(_take(d, p, sizes[b]), "big")
         p += sizes[b]
-        s = d[p:p + n]
+        s = _take(d, p, n)
         return (s.decode() if b >= 0xD9 else bytes(s)), p + n
     fixed = {0xCA: ">f", 0xCB: ">d", 0xCC: ">B", 0xCD: ">H", 0xCE: ">I", 0xCF: ">Q",
              0xD0: ">b", 0xD1: ">h", 0xD2: ">i", 0xD3: ">q"}
     if b in fixed:
         n = struct.calcsize(fixed[b])
-        v = struct.unpack(fixed[b], d[p:p + n])[0]
+        v = struct.unpack(fixed[b], _take(d, p, n))[0]
         return (F32(v) if b == 0xCA else v), p + n
     if b in (0xDC, 0xDD):
         n = 2 if b == 0xDC else 4
-        return _array(d, p + n, int.from_bytes(d[p:p + n], "big"))
+        return _array(d, p + n, int.from_bytes(_take(d, p, n), "big"))
     if b in (0xDE, 0xDF):
         n = 2 if b == 0xDE else 4
-        return _map(d, p + n, int.from_bytes(d[p:p + n], "big"))
+        return _map(d, p + n, int.from_bytes(_take(d, p, n), "big"))
     raise ValueError("msgpack type 0x%02x not handled" % b)
 
 
@@ -136,5 +146,7 @@ def _map(d, p, n):
     for _ in range(n):
         k, p = _unpack(d, p)
         v, p = _unpack(d, p)
+        if k in out:
+            raise ValueError("duplicate key %r" % (k,))
         out[k] = v
     return out, p
