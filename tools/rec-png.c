@@ -13,6 +13,7 @@
 #include "mkdirs.h"
 #include "rec_path.h"
 #include "png_codec.h"
+#include "sizelimit.h"
 
 static const char help[] =
 	"Usage: rec-png [OPTION]... [FILE]\n"
@@ -111,18 +112,23 @@ static int write_record_png(const rec *r, const img *picture, const options *opt
 typedef struct tiles {
 	img *items;
 	size_t n, cap;
-	size_t bytes; /* their pixels */
+	uint64_t pixels; /* theirs, w*h summed */
 } tiles;
 
-/* Takes the picture over. The sheet holds at least the pixels of its
- * tiles: once they pass an image's limit it cannot be made, and gathering
- * more would only take memory. */
+/* Takes the picture over. A sheet has at least the pixels of its tiles:
+ * once they pass the pixel limit (limit_max_pixels) that the sheet will be
+ * checked against, it cannot be made, and gathering more would only take
+ * memory. */
 static int tiles_add(tiles *t, img *picture)
 {
-	t->bytes += img_bytes(picture);
-	if (t->bytes > IMG_MAX_BYTES)
-		return err_set("a sheet of %zu images would pass the limit of an image (%zu bytes)",
-			       t->n + 1, IMG_MAX_BYTES);
+	uint64_t max_pixels;
+	if (limit_max_pixels(&max_pixels) < 0)
+		return -1;
+	t->pixels += (uint64_t)picture->w * picture->h;
+	if (t->pixels > max_pixels)
+		return err_set("a sheet of %zu images would have over %llu pixels, the limit "
+			       "(MASKPIPE_MAX_PIXELS raises it)",
+			       t->n + 1, (unsigned long long)max_pixels);
 	if (grow_array(&t->items, &t->cap, t->n + 1, sizeof *t->items) < 0)
 		return -1;
 	t->items[t->n++] = *picture;

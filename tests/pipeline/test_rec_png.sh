@@ -172,6 +172,14 @@ rows = [[cell(8 * (Y // 4) + X // 4, X % 4, Y % 4) if X % 4 < 3 and Y % 4 < 3 el
          for X in range(31)] for Y in range(31)]
 print(" ".join(str(v) for row in rows for v in row))')"
 
+# the sheet would pass the pixel limit: the gathering stops at the image
+# that passes it (the 12th of 9 pixels each, 108 > 100), not at the end
+fails "--sheet over the pixel limit" 1 env MASKPIPE_MAX_PIXELS=100 \
+	rec-png --sheet "$T/over.png" "$T/64.rec"
+says "  stops at the image that passes it, naming the stream" "64.rec" \
+	"a sheet of 12 images" "MASKPIPE_MAX_PIXELS"
+is "  and writes nothing" "$([ -e "$T/over.png" ] && echo yes || echo no)" no
+
 # a 2x2 gray image and a 3x1 RGB one: cells 3x2, gray promoted to RGB
 mkrec --img 2x2x1 >"$T/mixed.rec"
 mkrec --img 3x1x3 >>"$T/mixed.rec"
