@@ -95,9 +95,8 @@ static int read_jpeg(struct jpeg_source *src, const uint8_t *data, size_t len)
 	if ((uint32_t)cinfo->output_components != (cmyk ? 4 : channels))
 		return err_set("JPEG: %d components after colour conversion",
 			       cinfo->output_components);
+	/* no scaling is asked for: the output is the image checked above */
 	uint32_t h = cinfo->output_height;
-	if (img_check_dims(w, h, channels) < 0)
-		return err_prefix("JPEG: ");
 	if (cmyk && !(src->cmyk_row = malloc((size_t)w * 4)))
 		return err_set("out of memory for a JPEG row");
 	/* rows are allocated as the decoder delivers them, doubling up to the
