@@ -252,6 +252,11 @@ const char *cli_one_input(int argc, char **argv)
 	return optind < argc ? argv[optind] : NULL;
 }
 
+const char *cli_input_name(const char *path)
+{
+	return path && strcmp(path, "-") != 0 ? path : "stdin";
+}
+
 const char *cli_output_arg(const char *arg)
 {
 	if (!*arg)

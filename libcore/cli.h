@@ -57,6 +57,10 @@ const char *cli_output_arg(const char *arg);
 /* The one input file a filter takes after its options (NULL: stdin). */
 const char *cli_one_input(int argc, char **argv);
 
+/* An input's name in messages, as the record reader gives it: path, or
+ * "stdin" for NULL and "-". */
+const char *cli_input_name(const char *path);
+
 /* Parses an option's integer argument in [min, max]; bad usage otherwise. */
 int64_t cli_int(const char *opt, const char *arg, int64_t min, int64_t max);
 

@@ -114,12 +114,6 @@ static void read_set(const char *path, int pixels, probe_set *set, const char *p
 	cli_read_each(path, quiet, add_example, &x);
 }
 
-/* a stream's name in messages, as the record reader gives it */
-static const char *stream_name(const char *path)
-{
-	return path && strcmp(path, "-") != 0 ? path : "stdin";
-}
-
 static void save_head(const char *path, const linprobe *p, const probe_classes *classes,
 		      const char *features)
 {
@@ -237,15 +231,15 @@ int main(int argc, char **argv)
 			cli_fail();
 		free(take);
 	}
-	const char *train_name = stream_name(o.split ? test_path : o.train_path);
+	const char *train_name = cli_input_name(o.split ? test_path : o.train_path);
 	if (train.n == 0 || test.n == 0) {
-		err_set("%s: no %s examples%s", train.n == 0 ? train_name : stream_name(test_path),
+		err_set("%s: no %s examples%s", train.n == 0 ? train_name : cli_input_name(test_path),
 			train.n == 0 ? "training" : "test",
 			o.split ? " after the --split" : "");
 		cli_fail();
 	}
 	if (train.dim != test.dim) {
-		err_set("%s: %zu features, %s: %zu", train_name, train.dim, stream_name(test_path),
+		err_set("%s: %zu features, %s: %zu", train_name, train.dim, cli_input_name(test_path),
 			test.dim);
 		cli_fail();
 	}
@@ -283,7 +277,7 @@ int main(int argc, char **argv)
 	}
 	probe_accuracy acc;
 	if (probe_accuracy_of(&acc, scores, test.cls, test.n, classes.n) < 0) {
-		err_prefix("%s: ", stream_name(test_path));
+		err_prefix("%s: ", cli_input_name(test_path));
 		cli_fail();
 	}
 	probe_report report = {o.pixels ? "pixels" : "emb", train.dim, train.n, test.n, &classes,

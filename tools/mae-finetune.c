@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 	cli_read_each(train_path, quiet, add_image, &(reading){&train, &f.model.cfg});
 	cli_read_each(test_path, quiet, add_image, &(reading){&test, &f.model.cfg});
 	if (train.n == 0 || test.n == 0) {
-		err_set("%s: no %s images", train.n == 0 ? train_path : test_path ? test_path : "stdin",
+		err_set("%s: no %s images", cli_input_name(train.n == 0 ? train_path : test_path),
 			train.n == 0 ? "training" : "test");
 		cli_fail();
 	}
@@ -143,11 +143,12 @@ int main(int argc, char **argv)
 		cli_fail();
 	if (classes.n < 2) {
 		err_set("%s: the training images have one class (label %" PRId64 "): nothing to "
-			"learn", train_path, classes.label[0]);
+			"learn", cli_input_name(train_path), classes.label[0]);
 		cli_fail();
 	}
 	if ((size_t)labelled > train.n) {
-		err_set("--labelled %ld: %s has %zu images", labelled, train_path, train.n);
+		err_set("--labelled %ld: %s has %zu images", labelled, cli_input_name(train_path),
+			train.n);
 		cli_fail();
 	}
 	uint32_t *idx = malloc(train.n * sizeof *idx);
@@ -196,7 +197,7 @@ int main(int argc, char **argv)
 		finetune_epoch *row = &log_rows[e];
 		if (mae_finetune_epoch(&f, &train, idx, n_used, seed, (int)e, &prog, &row->loss) < 0) {
 			progress_end(&prog);
-			err_prefix("%s: epoch %ld: ", train_path, e + 1);
+			err_prefix("%s: epoch %ld: ", cli_input_name(train_path), e + 1);
 			cli_fail();
 		}
 		progress_end(&prog);
@@ -208,7 +209,7 @@ int main(int argc, char **argv)
 			progress_end(&prog);
 			probe_accuracy_free(&acc);
 			if (probe_accuracy_of(&acc, scores, test.cls, test.n, classes.n) < 0) {
-				err_prefix("%s: epoch %ld: ", test_path ? test_path : "stdin", e + 1);
+				err_prefix("%s: epoch %ld: ", cli_input_name(test_path), e + 1);
 				cli_fail();
 			}
 			row->top1 = acc.top1;
