@@ -386,7 +386,8 @@ static int weights_within_bound(const float *got, const float *want, const float
 		noise = fmax(noise, fabs((double)g_got[k] - g_want[k]));
 	int ok = 1;
 	for (size_t k = 0; k < n; k++) {
-		double g = fabs(g_want[k]), firm = g >= 2 * noise && g > 0;
+		double g = fabs(g_want[k]);
+		int firm = g >= 2 * noise && g > 0;
 		double sign_part = firm ? 2 * eps / g : 2;
 		double bound = lr * (sign_part + 20 * u) + 8 * u * (fabs(want[k]) + lr);
 		double diff = fabs((double)got[k] - want[k]);
