@@ -22,8 +22,9 @@ OPT      = -O2 -fvect-cost-model=cheap
 ifeq ($(SAN),1)
 OPT      = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
-CPPFLAGS += -D_GNU_SOURCE -DMASKPIPE_VERSION='"$(VERSION)"' -Ilibcore -Iformats -Ikernels \
-	$(BLAS_CFLAGS)
+# Includes name their folder ("mae/mae_model.h", "cli/cli.h"): the library's
+# layers sit in lib/, the tools' shared driver in tools/cli/.
+CPPFLAGS += -D_GNU_SOURCE -DMASKPIPE_VERSION='"$(VERSION)"' -Ilib -Itools $(BLAS_CFLAGS)
 CFLAGS   += -std=c11 -g $(OPT) -fPIC -pthread -fopenmp -Wall -Wextra -Werror
 LDFLAGS  += -pthread -fopenmp $(filter -fsanitize=%,$(OPT))
 LDLIBS   += -lpng -ljpeg -lzstd -lmsgpackc -lz -lopenblas -lcjson -lm
@@ -33,7 +34,12 @@ LDLIBS   += -lpng -ljpeg -lzstd -lmsgpackc -lz -lopenblas -lcjson -lm
 # Expanded when a compile runs, after the deps step has installed it.
 BLAS_CFLAGS = $(shell pkg-config --cflags openblas 2>/dev/null)
 
-LIB_SRC   := $(sort $(wildcard libcore/*.c formats/*.c kernels/*.c kernels/cpu/*.c))
+# The library, layer by layer (scripts/check-layers.sh holds the rule of
+# which layer may include which), and the tools' shared driver apart: it
+# parses options and exits the process, which a library must not.
+LIB_SRC   := $(sort $(wildcard lib/*/*.c lib/kernels/cpu/*.c) lib/kernels/cuda/arena.c)
+CLI_SRC   := $(sort $(wildcard tools/cli/*.c))
+CLI_LIB   := $(BUILD)/lib/libmaskpipe-cli.a
 
 # The CUDA backend is built whenever nvcc is found: one translation unit,
 # a fat binary with SASS for each of CUDA_ARCHS and PTX for the last (run
@@ -43,9 +49,9 @@ NVCC       ?= $(firstword $(shell command -v nvcc 2>/dev/null) $(wildcard /usr/l
 # the toolkit nvcc belongs to (its lib64 holds cuBLAS and cudart)
 CUDA_HOME  ?= $(patsubst %/bin/nvcc,%,$(NVCC))
 CUDA_ARCHS := 80 86 89 90
-CUDA_SRC   := kernels/cuda/cuda_backend.cu
-CUDA_DEPS  := $(wildcard kernels/cuda/*.cuh kernels/cuda/*.h) kernels/backend.h kernels/arena.h \
-	libcore/err.h
+CUDA_SRC   := lib/kernels/cuda/cuda_backend.cu
+CUDA_DEPS  := $(wildcard lib/kernels/cuda/*.cuh lib/kernels/cuda/*.h) lib/kernels/backend.h \
+	lib/common/err.h
 CUDA_OBJ   := build/cuda/cuda_backend.o
 CUDA_GENCODE := $(foreach a,$(CUDA_ARCHS),-gencode arch=compute_$(a),code=sm_$(a)) \
 	-gencode arch=compute_$(lastword $(CUDA_ARCHS)),code=compute_$(lastword $(CUDA_ARCHS))
@@ -59,14 +65,14 @@ LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(CUDA_OBJ)
 else
 CUDA_LIBS  :=
 CUDA_PC_LIBS :=
-LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/kernels/cuda/cuda_none.o
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/lib/kernels/cuda/cuda_none.o
 endif
 LDLIBS += $(CUDA_LIBS)
 
 # The emulation build: the same CUDA source compiled for the host under
 # kernels/cuda/cuda_emu.h, linked into the parity test alone.
 CXX      ?= g++
-EMU_OBJ  := $(BUILD)/obj/kernels/cuda/cuda_emu.o
+EMU_OBJ  := $(BUILD)/obj/lib/kernels/cuda/cuda_emu.o
 EMU_CXXFLAGS = -std=c++20 -g $(OPT) -fPIC -pthread -fno-exceptions -fno-rtti \
 	-fno-threadsafe-statics -Wall -Wextra -Werror
 TOOL_SRC  := $(sort $(wildcard tools/*.c))
@@ -75,11 +81,11 @@ UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNITS     := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/test/%)
 TESTBIN_SRC := $(sort $(wildcard tests/bin/*.c))
 TESTBINS  := $(TESTBIN_SRC:tests/bin/%.c=$(BUILD)/test/%)
-HEADERS   := $(sort $(wildcard libcore/*.h formats/*.h kernels/*.h))
+HEADERS   := $(sort $(wildcard lib/*/*.h))
 DEPS_OK   := $(BUILD)/.deps-ok
 
 .PHONY: all deps test test-gpu check-units fuzz bench demo install clean
-all: $(BUILD)/lib/libmaskpipe.a $(BUILD)/lib/libmaskpipe.so $(TOOLS)
+all: $(BUILD)/lib/libmaskpipe.a $(BUILD)/lib/libmaskpipe.so $(CLI_LIB) $(TOOLS)
 
 # Missing Debian packages are installed (as root) or named, before any compile.
 $(DEPS_OK): scripts/deps.sh
@@ -95,13 +101,13 @@ $(BUILD)/obj/%.o: %.c | $(DEPS_OK)
 $(CUDA_OBJ): $(CUDA_SRC) $(CUDA_DEPS) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  NVCC  $<")
-	$(Q)$(NVCC) -std=c++20 -O2 -g $(filter -D% -I%,$(CPPFLAGS)) -Ikernels/cuda $(CUDA_GENCODE) \
+	$(Q)$(NVCC) -std=c++20 -O2 -g $(filter -D% -I%,$(CPPFLAGS)) $(CUDA_GENCODE) \
 		-Werror all-warnings -Xcompiler -fPIC,-Wall,-Wextra,-Werror -c $< -o $@
 
 $(EMU_OBJ): $(CUDA_SRC) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CXX   $< (emulation)")
-	$(Q)$(CXX) $(CPPFLAGS) -Ikernels/cuda -DCUDA_EMU -x c++ $(EMU_CXXFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CXX) $(CPPFLAGS) -DCUDA_EMU -x c++ $(EMU_CXXFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/test/test_cuda_parity: $(BUILD)/obj/tests/unit/test_cuda_parity.o $(EMU_OBJ) \
 		$(BUILD)/lib/libmaskpipe.a
@@ -114,25 +120,30 @@ $(BUILD)/lib/libmaskpipe.a: $(LIB_OBJ)
 	@$(if $(Q),echo "  AR    $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+$(CLI_LIB): $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  AR    $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 $(BUILD)/lib/libmaskpipe.so: $(LIB_OBJ)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD    $@")
 	$(Q)$(CC) -shared -Wl,-soname,libmaskpipe.so.0 $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(BUILD)/lib/libmaskpipe.a
+$(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(CLI_LIB) $(BUILD)/lib/libmaskpipe.a
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/lib/libmaskpipe.a $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(CLI_LIB) $(BUILD)/lib/libmaskpipe.a $(LDLIBS)
 
-$(BUILD)/test/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/lib/libmaskpipe.a
+$(BUILD)/test/%: $(BUILD)/obj/tests/unit/%.o $(CLI_LIB) $(BUILD)/lib/libmaskpipe.a
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/lib/libmaskpipe.a $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(CLI_LIB) $(BUILD)/lib/libmaskpipe.a $(LDLIBS)
 
-$(BUILD)/test/%: $(BUILD)/obj/tests/bin/%.o $(BUILD)/lib/libmaskpipe.a
+$(BUILD)/test/%: $(BUILD)/obj/tests/bin/%.o $(CLI_LIB) $(BUILD)/lib/libmaskpipe.a
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/lib/libmaskpipe.a $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(CLI_LIB) $(BUILD)/lib/libmaskpipe.a $(LDLIBS)
 
 check-units: all $(UNITS) $(TESTBINS)
 
@@ -175,7 +186,7 @@ fuzz: check-units
 	cp $(BUILD)/fuzz/fixtures/png/*-7x5.png $(BUILD)/fuzz/fixtures/jpeg/*.jpg $(BUILD)/fuzz/corpus-image/
 	for t in $(FUZZ_TARGETS); do \
 		clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-			-o $(BUILD)/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) kernels/cuda/cuda_none.c \
+			-o $(BUILD)/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) lib/kernels/cuda/cuda_none.c \
 			$(filter-out $(CUDA_LIBS),$(LDLIBS)) -pthread && \
 		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=65536 \
 			$(BUILD)/fuzz/corpus-$$t > $(BUILD)/fuzz/$$t.log 2>&1 || \
@@ -204,7 +215,7 @@ install: all
 	install -m 755 $(BUILD)/lib/libmaskpipe.so $(DESTDIR)$(PREFIX)/lib/libmaskpipe.so.$(VERSION)
 	ln -sf libmaskpipe.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libmaskpipe.so.0
 	ln -sf libmaskpipe.so.0 $(DESTDIR)$(PREFIX)/lib/libmaskpipe.so
-	install -m 644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/maskpipe/
+	for h in $(HEADERS:lib/%=%); do install -D -m 644 lib/$$h $(DESTDIR)$(PREFIX)/include/maskpipe/$$h || exit 1; done
 	install -m 644 man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/man5/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
@@ -214,6 +225,6 @@ install: all
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(EMU_OBJ:.o=.d) $(TOOL_SRC:%.c=$(BUILD)/obj/%.d) $(UNIT_SRC:%.c=$(BUILD)/obj/%.d) \
+-include $(LIB_OBJ:.o=.d) $(CLI_SRC:%.c=$(BUILD)/obj/%.d) $(EMU_OBJ:.o=.d) $(TOOL_SRC:%.c=$(BUILD)/obj/%.d) $(UNIT_SRC:%.c=$(BUILD)/obj/%.d) \
 	$(TESTBIN_SRC:%.c=$(BUILD)/obj/%.d)
 .SECONDARY:

@@ -11,7 +11,7 @@ set -eu
 
 PKGS="libpng-dev libjpeg-dev zlib1g-dev libzstd-dev libmsgpack-dev libopenblas-dev
 libcjson-dev pkg-config g++ dataset-fashion-mnist"
-# (g++ compiles the CUDA backend's emulation build, kernels/cuda/cuda_emu.h)
+# (g++ compiles the CUDA backend's emulation build, lib/kernels/cuda/cuda_emu.h)
 # the test scripts inspect outputs with python3, zstd and groff, and the MAE
 # parity test runs the PyTorch reference (python3-torch), which `make
 # bench` also times (and GNU time its memory), as it times OpenCV's

@@ -6,13 +6,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "imgdir.h"
-#include "fileio.h"
-#include "image.h"
-#include "imgsrc.h"
-#include "progress.h"
-#include "utf8.h"
+#include "cli/cli.h"
+#include "formats/imgdir.h"
+#include "formats/fileio.h"
+#include "formats/image.h"
+#include "formats/imgsrc.h"
+#include "common/progress.h"
+#include "common/utf8.h"
 
 static const char help[] =
 	"Usage: img-decode [OPTION]... [PATH]...\n"

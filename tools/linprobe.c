@@ -7,15 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomic.h"
-#include "cli.h"
-#include "cli_real.h"
-#include "grow.h"
-#include "knn.h"
-#include "linprobe.h"
-#include "npy.h"
-#include "probe_report.h"
-#include "safetensors.h"
+#include "common/atomic.h"
+#include "cli/cli.h"
+#include "cli/cli_real.h"
+#include "common/grow.h"
+#include "eval/knn.h"
+#include "eval/linprobe.h"
+#include "formats/npy.h"
+#include "eval/probe_report.h"
+#include "formats/safetensors.h"
 
 static const char help[] =
 	"Usage: linprobe [OPTION]... --train TRAIN [TEST]\n"

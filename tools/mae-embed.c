@@ -1,9 +1,9 @@
 /* mae-embed: the encoder of a trained MAE on whole images; adds `emb`. */
 #include <getopt.h>
 
-#include "cli.h"
-#include "cli_backend.h"
-#include "mae_infer.h"
+#include "cli/cli.h"
+#include "cli/cli_backend.h"
+#include "cli/cli_infer.h"
 
 static const char help[] =
 	"Usage: mae-embed [OPTION]... CHECKPOINT [FILE]\n"

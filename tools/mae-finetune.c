@@ -7,12 +7,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
-#include "cli_backend.h"
-#include "cli_real.h"
-#include "finetune_report.h"
-#include "mae_checkpoint.h"
-#include "mae_finetune.h"
+#include "cli/cli.h"
+#include "cli/cli_backend.h"
+#include "cli/cli_real.h"
+#include "eval/finetune_report.h"
+#include "mae/mae_checkpoint.h"
+#include "eval/mae_finetune.h"
 
 static const char help[] =
 	"Usage: mae-finetune [OPTION]... --train TRAIN CHECKPOINT [TEST]\n"

@@ -2,9 +2,9 @@
  * MAE papers show it. */
 #include <getopt.h>
 
-#include "cli.h"
-#include "mae_infer.h"
-#include "mae_recon.h"
+#include "cli/cli.h"
+#include "cli/cli_infer.h"
+#include "mae/mae_recon.h"
 
 static const char help[] =
 	"Usage: mae-recon [OPTION]... CHECKPOINT [FILE]\n"

@@ -8,13 +8,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
-#include "cli_backend.h"
-#include "cli_real.h"
-#include "mae_checkpoint.h"
-#include "mae_input.h"
-#include "mae_train.h"
-#include "progress.h"
+#include "cli/cli.h"
+#include "cli/cli_backend.h"
+#include "cli/cli_real.h"
+#include "mae/mae_checkpoint.h"
+#include "mae/mae_input.h"
+#include "mae/mae_train.h"
+#include "common/progress.h"
 
 static const char help[] =
 	"Usage: mae-train -o CHECKPOINT [OPTION]... [FILE]\n"

@@ -3,9 +3,9 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "cli.h"
-#include "cli_real.h"
-#include "mask_gen.h"
+#include "cli/cli.h"
+#include "cli/cli_real.h"
+#include "mask/mask_gen.h"
 
 static const char help[] =
 	"Usage: mask-gen --strategy=S [OPTION]... [FILE]\n"

@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomic.h"
-#include "cli.h"
-#include "mask_stats.h"
-#include "mkdirs.h"
-#include "png_codec.h"
-#include "rec_path.h"
+#include "common/atomic.h"
+#include "cli/cli.h"
+#include "mask/mask_stats.h"
+#include "common/mkdirs.h"
+#include "formats/png_codec.h"
+#include "stream/rec_path.h"
 
 static const char help[] =
 	"Usage: mask-stats [OPTION]... FILE...\n"

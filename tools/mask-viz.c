@@ -3,10 +3,10 @@
 #include <getopt.h>
 #include <stdlib.h>
 
-#include "cli.h"
-#include "grow.h"
-#include "mask_viz.h"
-#include "png_codec.h"
+#include "cli/cli.h"
+#include "common/grow.h"
+#include "mask/mask_viz.h"
+#include "formats/png_codec.h"
 
 static const char help[] =
 	"Usage: mask-viz -o PNG [OPTION]... [FILE]\n"

@@ -4,9 +4,9 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "cli.h"
-#include "cli_real.h"
-#include "patchify.h"
+#include "cli/cli.h"
+#include "cli/cli_real.h"
+#include "image/patchify.h"
 
 static const char help[] =
 	"Usage: patchify [OPTION]... [FILE]\n"

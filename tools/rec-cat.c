@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "grow.h"
-#include "rec_json.h"
+#include "cli/cli.h"
+#include "common/grow.h"
+#include "stream/rec_json.h"
 
 static const char help[] =
 	"Usage: rec-cat [OPTION]... [FILE]...\n"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static const char help[] =
 	"Usage: rec-count [OPTION]... [FILE]...\n"

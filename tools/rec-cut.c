@@ -1,8 +1,8 @@
 /* rec-cut: keeps or drops fields of every record. */
 #include <getopt.h>
 
-#include "cli.h"
-#include "fields.h"
+#include "cli/cli.h"
+#include "stream/rec_fields.h"
 
 static const char help[] =
 	"Usage: rec-cut (-k LIST | -d LIST) [OPTION]... [FILE]\n"

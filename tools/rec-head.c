@@ -1,7 +1,7 @@
 /* rec-head: passes the first N records of a stream and stops reading. */
 #include <getopt.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static const char help[] =
 	"Usage: rec-head [OPTION]... [FILE]\n"

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "fields.h"
-#include "idindex.h"
+#include "cli/cli.h"
+#include "stream/rec_fields.h"
+#include "stream/id_index.h"
 
 static const char help[] =
 	"Usage: rec-join [OPTION]... CACHE [FILE]\n"

@@ -7,13 +7,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "boxes.h"
-#include "cli.h"
-#include "grow.h"
-#include "mkdirs.h"
-#include "rec_path.h"
-#include "png_codec.h"
-#include "sizelimit.h"
+#include "image/boxes.h"
+#include "cli/cli.h"
+#include "common/grow.h"
+#include "common/mkdirs.h"
+#include "stream/rec_path.h"
+#include "formats/png_codec.h"
+#include "common/sizelimit.h"
 
 static const char help[] =
 	"Usage: rec-png [OPTION]... [FILE]\n"

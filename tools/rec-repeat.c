@@ -2,8 +2,8 @@
  * the `epoch` field set and the counts in the header for the trainer. */
 #include <getopt.h>
 
-#include "cli.h"
-#include "recstore.h"
+#include "cli/cli.h"
+#include "stream/rec_store.h"
 
 static const char help[] =
 	"Usage: rec-repeat [OPTION]... [FILE]\n"

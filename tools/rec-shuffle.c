@@ -1,8 +1,8 @@
 /* rec-shuffle: the records of a stream in a seeded random order. */
 #include <getopt.h>
 
-#include "cli.h"
-#include "recstore.h"
+#include "cli/cli.h"
+#include "stream/rec_store.h"
 
 static const char help[] =
 	"Usage: rec-shuffle [OPTION]... [FILE]\n"

@@ -3,12 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "cli_real.h"
-#include "recmap.h"
-#include "rng.h"
-#include "filter.h"
-#include "selsearch.h"
+#include "cli/cli.h"
+#include "cli/cli_real.h"
+#include "stream/rec_map.h"
+#include "common/rng.h"
+#include "ssearch/filter.h"
+#include "ssearch/selsearch.h"
 
 static const char help[] =
 	"Usage: ssearch-boxes [OPTION]... [FILE]\n"

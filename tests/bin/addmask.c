@@ -5,8 +5,8 @@
 #include <getopt.h>
 #include <stdlib.h>
 
-#include "cli.h"
-#include "rng.h"
+#include "cli/cli.h"
+#include "common/rng.h"
 
 static const char help[] =
 	"Usage: addmask --patch P [--ratio R] [--jitter J] [--seed S] [FILE]\n"

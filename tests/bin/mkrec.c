@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "mpk.h"
+#include "cli/cli.h"
+#include "stream/mpk.h"
 
 static const char help[] =
 	"Usage: mkrec [OPTION]...\n"

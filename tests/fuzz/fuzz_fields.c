@@ -7,16 +7,16 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "boxes.h"
-#include "fields.h"
-#include "mae_input.h"
-#include "mask_gen.h"
-#include "mask_stats.h"
-#include "patchgrid.h"
-#include "patchify.h"
-#include "probe_data.h"
-#include "rec.h"
-#include "rec_json.h"
+#include "image/boxes.h"
+#include "stream/rec_fields.h"
+#include "mae/mae_input.h"
+#include "mask/mask_gen.h"
+#include "mask/mask_stats.h"
+#include "image/patch_grid.h"
+#include "image/patchify.h"
+#include "eval/probe_data.h"
+#include "stream/rec.h"
+#include "stream/rec_json.h"
 
 /* decoders that only read the record */
 static void read_fields(const rec *r)

@@ -2,7 +2,7 @@
  * must give an image or a clean error. */
 #include <stdint.h>
 
-#include "image.h"
+#include "formats/image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,7 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "recio.h"
+#include "stream/rec_io.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

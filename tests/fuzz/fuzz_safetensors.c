@@ -7,9 +7,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "backend.h"
-#include "mae_checkpoint.h"
-#include "safetensors.h"
+#include "kernels/backend.h"
+#include "mae/mae_checkpoint.h"
+#include "formats/safetensors.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

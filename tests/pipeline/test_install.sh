@@ -20,7 +20,7 @@ ok "pkg-config file names the prefix" grep -qx 'prefix=/opt/mp' "$pc"
 # build a reader-writer against the installed copy (the .pc names the
 # final prefix, so point the flags at the staging root)
 cat >"$T/use.c" <<'C'
-#include <recio.h>
+#include <stream/rec_io.h>
 #include <stdio.h>
 int main(void)
 {

@@ -1,8 +1,8 @@
 /* The device arena's allocator: first fit, alignment, reuse of what is
  * given back, merging of free neighbours, and a clear error when full. */
-#include "arena.h"
+#include "kernels/cuda/arena.h"
 #include "check.h"
-#include "err.h"
+#include "common/err.h"
 
 static void takes_aligned_ranges_first_fit(void)
 {

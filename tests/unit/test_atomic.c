@@ -15,10 +15,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "atomic.h"
+#include "common/atomic.h"
 #include "check.h"
-#include "cli.h"
-#include "err.h"
+#include "cli/cli.h"
+#include "common/err.h"
 
 enum { PATH_CAP = 512 };
 

@@ -1,10 +1,10 @@
 /* The `boxes` and `segments` fields, box IoU and box drawing. */
 #include <stdlib.h>
 
-#include "boxes.h"
+#include "image/boxes.h"
 #include "check.h"
-#include "err.h"
-#include "mpk.h"
+#include "common/err.h"
+#include "stream/mpk.h"
 
 static void boxes_round_trip(void)
 {

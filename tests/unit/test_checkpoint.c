@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "adamw.h"
+#include "mae/adamw.h"
 #include "check.h"
-#include "err.h"
-#include "mae_checkpoint.h"
-#include "rng.h"
-#include "safetensors.h"
+#include "common/err.h"
+#include "mae/mae_checkpoint.h"
+#include "common/rng.h"
+#include "formats/safetensors.h"
 
 static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 1};
 

@@ -1,4 +1,4 @@
-/* libcore beyond the stream itself: the in-memory record store and its id
+/* the library beyond the stream itself: the in-memory record store and its id
  * index, contact sheets, directory creation, ImageFolder
  * listing, and string-array fields. */
 #include <errno.h>
@@ -11,18 +11,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atomic.h"
-#include "fields.h"
-#include "grow.h"
-#include "rec_path.h"
-#include "rng.h"
+#include "common/atomic.h"
+#include "stream/rec_fields.h"
+#include "common/grow.h"
+#include "stream/rec_path.h"
+#include "common/rng.h"
 #include "check.h"
-#include "err.h"
-#include "idindex.h"
-#include "imgdir.h"
-#include "img.h"
-#include "mkdirs.h"
-#include "recstore.h"
+#include "common/err.h"
+#include "stream/id_index.h"
+#include "formats/imgdir.h"
+#include "common/img.h"
+#include "common/mkdirs.h"
+#include "stream/rec_store.h"
 
 static char *path_in_tmp(const char *name)
 {

@@ -4,7 +4,7 @@
  * gradients within 1e-4 relative, updated weights within a bound derived
  * from AdamW's first step: weights_within_bound). By default the backend under
  * test is the emulation build (the same kernels compiled for the host,
- * kernels/cuda/cuda_emu.h); with MASKPIPE_PARITY_DEVICE=cuda (`make
+ * lib/kernels/cuda/cuda_emu.h); with MASKPIPE_PARITY_DEVICE=cuda (`make
  * test-gpu`) it is the real one, and the test skips, saying so, when there
  * is no device. Then, on both backends, the batches prefetched ahead by the
  * training and inference loops (their upload beside the computing) give
@@ -22,14 +22,14 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "backend.h"
+#include "kernels/backend.h"
 #include "check.h"
-#include "cuda/cuda_emu_counts.h"
-#include "err.h"
-#include "mae_infer.h"
-#include "mae_train.h"
-#include "patchgrid.h"
-#include "rng.h"
+#include "kernels/cuda/cuda_emu_counts.h"
+#include "common/err.h"
+#include "mae/mae_infer.h"
+#include "mae/mae_train.h"
+#include "image/patch_grid.h"
+#include "common/rng.h"
 
 /* the emulation object linked into this test alone (Makefile) */
 const backend *backend_cuda_emu(void);

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "err.h"
-#include "image_set.h"
-#include "mae_finetune.h"
-#include "rng.h"
-#include "softmax_ce.h"
+#include "common/err.h"
+#include "eval/image_set.h"
+#include "eval/mae_finetune.h"
+#include "common/rng.h"
+#include "eval/softmax_ce.h"
 
 /* 8x8 pixels, 2 channels, 2x2 patches, encoder width 8, depth 2 */
 static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 0};

@@ -10,15 +10,15 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "cifar.h"
-#include "err.h"
-#include "fileio.h"
-#include "idx.h"
-#include "img.h"
-#include "imgsrc.h"
-#include "jpeg.h"
-#include "png_codec.h"
-#include "stl10.h"
+#include "formats/cifar.h"
+#include "common/err.h"
+#include "formats/fileio.h"
+#include "formats/idx.h"
+#include "common/img.h"
+#include "formats/imgsrc.h"
+#include "formats/jpeg.h"
+#include "formats/png_codec.h"
+#include "formats/stl10.h"
 
 static char fixture_dir[PATH_CAP];
 

@@ -4,9 +4,9 @@
  * against central finite differences of sum(out * r) for a random r. */
 #include <math.h>
 
-#include "backend.h"
+#include "kernels/backend.h"
 #include "check.h"
-#include "rng.h"
+#include "common/rng.h"
 
 static const backend *be;
 

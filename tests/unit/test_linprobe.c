@@ -7,14 +7,14 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "err.h"
-#include "knn.h"
-#include "lbfgs.h"
-#include "linprobe.h"
-#include "npy.h"
-#include "probe_basis.h"
-#include "probe_eval.h"
-#include "rng.h"
+#include "common/err.h"
+#include "eval/knn.h"
+#include "eval/lbfgs.h"
+#include "eval/linprobe.h"
+#include "formats/npy.h"
+#include "eval/probe_basis.h"
+#include "eval/probe_eval.h"
+#include "common/rng.h"
 
 static double gaussian(rng *g)
 {

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "err.h"
-#include "mae_model.h"
-#include "rng.h"
+#include "common/err.h"
+#include "mae/mae_model.h"
+#include "common/rng.h"
 
 /* 8x8 pixels, 2 channels, 2x2 patches: 16 patches of 8 values */
 static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 0};

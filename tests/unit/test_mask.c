@@ -6,8 +6,8 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "err.h"
-#include "mask_gen.h"
+#include "common/err.h"
+#include "mask/mask_gen.h"
 
 static const patch_grid grid14 = {2, 14, 14};
 

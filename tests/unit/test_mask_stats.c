@@ -2,8 +2,8 @@
 #include <math.h>
 
 #include "check.h"
-#include "err.h"
-#include "mask_stats.h"
+#include "common/err.h"
+#include "mask/mask_stats.h"
 
 static void add(mask_stats *s, const char *id, uint8_t bits)
 {

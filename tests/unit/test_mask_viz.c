@@ -1,7 +1,7 @@
 /* mask-viz's drawing: three panels, hidden patches gray, boxes drawn. */
 #include "check.h"
-#include "err.h"
-#include "mask_viz.h"
+#include "common/err.h"
+#include "mask/mask_viz.h"
 
 static void three_panels(void)
 {

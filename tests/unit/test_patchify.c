@@ -4,10 +4,10 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "err.h"
-#include "patchgrid.h"
-#include "patchify.h"
-#include "rec_rng.h"
+#include "common/err.h"
+#include "image/patch_grid.h"
+#include "image/patchify.h"
+#include "stream/rec_rng.h"
 
 static void grid_fields_round_trip(void)
 {

@@ -10,11 +10,11 @@
 #include <zstd.h>
 
 #include "check.h"
-#include "err.h"
-#include "mpk.h"
-#include "recio.h"
-#include "rng.h"
-#include "utf8.h"
+#include "common/err.h"
+#include "stream/mpk.h"
+#include "stream/rec_io.h"
+#include "common/rng.h"
+#include "common/utf8.h"
 
 static char path_buf[4][512];
 

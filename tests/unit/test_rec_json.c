@@ -5,8 +5,8 @@
 #include <stdint.h>
 
 #include "check.h"
-#include "err.h"
-#include "rec_json.h"
+#include "common/err.h"
+#include "stream/rec_json.h"
 
 /* The text of b, NUL-terminated, until the next call. */
 static const char *text_of(const json_buf *b)

@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "check.h"
-#include "rng.h"
+#include "common/rng.h"
 
 static void same_seed_same_numbers(void)
 {

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "err.h"
-#include "safetensors.h"
+#include "common/err.h"
+#include "formats/safetensors.h"
 
 /* header_len as the file's first 8 bytes claim it (0: the JSON's length),
  * the JSON, then n_data bytes of data */

@@ -5,13 +5,13 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "colorspace.h"
-#include "err.h"
-#include "filter.h"
-#include "rng.h"
-#include "segment.h"
-#include "selsearch.h"
-#include "ss_regions.h"
+#include "ssearch/colorspace.h"
+#include "common/err.h"
+#include "ssearch/filter.h"
+#include "common/rng.h"
+#include "ssearch/segment.h"
+#include "ssearch/selsearch.h"
+#include "ssearch/ss_regions.h"
 
 static void convert_one(enum cspace cs, uint8_t r, uint8_t g, uint8_t b, const uint8_t *want)
 {

@@ -1,0 +1,193 @@
+#include "ssearch/ss_regions.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "ssearch/filter.h"
+#include "common/grow.h"
+
+void ss_pixels_free(ss_pixels *p)
+{
+	free(p->colour_slot);
+	free(p->texture_slot);
+	memset(p, 0, sizeof *p);
+}
+
+/* The x and y Gaussian derivatives of one channel. */
+static void derivatives(const uint8_t *px, uint32_t w, uint32_t h, uint32_t c, uint32_t ch,
+			float *dx, float *dy, float *plane, float *tmp)
+{
+	kernel1d smooth, deriv;
+	kernel_gaussian(&smooth, 1.0, 0);
+	kernel_gaussian(&deriv, 1.0, 1);
+	size_t n_px = (size_t)w * h;
+	for (size_t i = 0; i < n_px; i++)
+		plane[i] = px[i * c + ch];
+	filter_separable(plane, dx, tmp, w, h, &deriv, &smooth);
+	filter_separable(plane, dy, tmp, w, h, &smooth, &deriv);
+}
+
+int ss_pixels_compute(ss_pixels *p, const uint8_t *px, uint32_t w, uint32_t h, uint32_t c)
+{
+	size_t n_px = (size_t)w * h;
+	ss_pixels_free(p);
+	p->w = w;
+	p->h = h;
+	p->c = c;
+	p->colour_slot = malloc(n_px * c);
+	p->texture_slot = malloc(n_px * c * SS_ORIENTATIONS);
+	float *buf = malloc(4 * n_px * sizeof *buf);
+	float *response = malloc(n_px * SS_ORIENTATIONS * sizeof *response);
+	if (!p->colour_slot || !p->texture_slot || !buf || !response) {
+		free(buf);
+		free(response);
+		ss_pixels_free(p);
+		return err_set("out of memory for the features of a %ux%u image", w, h);
+	}
+	for (size_t i = 0; i < n_px * c; i++)
+		p->colour_slot[i] = (uint8_t)(i % c * SS_COLOUR_BINS + px[i] * SS_COLOUR_BINS / 256);
+
+	float *dx = buf, *dy = buf + n_px;
+	float cosines[SS_ORIENTATIONS], sines[SS_ORIENTATIONS];
+	for (int o = 0; o < SS_ORIENTATIONS; o++) {
+		double angle = o * 2.0 * M_PI / SS_ORIENTATIONS;
+		cosines[o] = (float)cos(angle);
+		sines[o] = (float)sin(angle);
+	}
+	for (uint32_t ch = 0; ch < c; ch++) {
+		derivatives(px, w, h, c, ch, dx, dy, buf + 2 * n_px, buf + 3 * n_px);
+		float max[SS_ORIENTATIONS] = {0};
+		/* a Gaussian derivative steers: d/dtheta = cos(theta) d/dx + sin(theta) d/dy
+		 * (Freeman & Adelson 1991); opposite directions give the two signs */
+		for (size_t i = 0; i < n_px; i++)
+			for (int o = 0; o < SS_ORIENTATIONS; o++) {
+				float d = cosines[o] * dx[i] + sines[o] * dy[i];
+				d = d > 0 ? d : 0;
+				response[i * SS_ORIENTATIONS + o] = d;
+				max[o] = d > max[o] ? d : max[o];
+			}
+		for (size_t i = 0; i < n_px; i++)
+			for (int o = 0; o < SS_ORIENTATIONS; o++) {
+				float scale = max[o] > 0 ? SS_TEXTURE_BINS / max[o] : 0;
+				int bin = (int)(response[i * SS_ORIENTATIONS + o] * scale);
+				bin = bin < SS_TEXTURE_BINS ? bin : SS_TEXTURE_BINS - 1;
+				p->texture_slot[(i * c + ch) * SS_ORIENTATIONS + o] =
+					(uint8_t)((ch * SS_ORIENTATIONS + o) * SS_TEXTURE_BINS + bin);
+			}
+	}
+	free(buf);
+	free(response);
+	return 0;
+}
+
+void ss_regions_free(ss_regions *r)
+{
+	free(r->size);
+	free(r->bbox);
+	free(r->colour);
+	free(r->texture);
+	free(r->pairs);
+	memset(r, 0, sizeof *r);
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Pairs of touching regions, each once: a pixel and its right, lower and
+ * two lower diagonal neighbours, at most 4 pairs a pixel. */
+static int find_pairs(ss_regions *r, const uint32_t *labels, uint32_t w, uint32_t h)
+{
+	if (grow_array(&r->pairs, &r->cap_pairs, 4 * (size_t)w * h, sizeof *r->pairs) < 0)
+		return -1;
+	size_t n = 0;
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++) {
+			const uint32_t *at = labels + (size_t)y * w + x;
+			uint32_t neighbours[4], n_neighbours = 0;
+			if (x + 1 < w)
+				neighbours[n_neighbours++] = at[1];
+			if (y + 1 < h)
+				neighbours[n_neighbours++] = at[w];
+			if (y + 1 < h && x + 1 < w)
+				neighbours[n_neighbours++] = at[w + 1];
+			if (y + 1 < h && x > 0)
+				neighbours[n_neighbours++] = at[w - 1];
+			for (uint32_t k = 0; k < n_neighbours; k++) {
+				uint32_t a = at[0], b = neighbours[k];
+				if (a != b)
+					r->pairs[n++] = a < b ? (uint64_t)a << 32 | b : (uint64_t)b << 32 | a;
+			}
+		}
+	if (n > 1)
+		qsort(r->pairs, n, sizeof *r->pairs, compare_u64);
+	size_t n_unique = 0;
+	for (size_t i = 0; i < n; i++)
+		if (n_unique == 0 || r->pairs[i] != r->pairs[n_unique - 1])
+			r->pairs[n_unique++] = r->pairs[i];
+	r->n_pairs = n_unique;
+	return 0;
+}
+
+int ss_regions_compute(ss_regions *r, const ss_pixels *p, const uint32_t *labels, uint32_t n)
+{
+	size_t n_px = (size_t)p->w * p->h;
+	uint32_t c = p->c, n_texture = c * SS_ORIENTATIONS;
+	free(r->size);
+	free(r->bbox);
+	free(r->colour);
+	free(r->texture);
+	r->n = n;
+	r->n_px = (uint32_t)n_px;
+	r->colour_len = c * SS_COLOUR_BINS;
+	r->texture_len = n_texture * SS_TEXTURE_BINS;
+	size_t hist_len = r->colour_len + r->texture_len;
+	r->size = calloc(n, sizeof *r->size);
+	r->bbox = malloc(n * sizeof *r->bbox);
+	r->colour = malloc((size_t)n * r->colour_len * sizeof *r->colour);
+	r->texture = malloc((size_t)n * r->texture_len * sizeof *r->texture);
+	/* integer counts first: adding 1 to a float is slower and no more exact */
+	uint32_t *counts = calloc((size_t)n * hist_len, sizeof *counts);
+	if (!r->size || !r->bbox || !r->colour || !r->texture || !counts) {
+		free(counts);
+		return err_set("out of memory for %u regions", n);
+	}
+	for (uint32_t i = 0; i < n; i++)
+		r->bbox[i] = (ss_bbox){INT32_MAX, INT32_MAX, -1, -1};
+	size_t i = 0;
+	for (int32_t y = 0; y < (int32_t)p->h; y++)
+		for (int32_t x = 0; x < (int32_t)p->w; x++, i++) {
+			uint32_t label = labels[i];
+			ss_bbox *b = &r->bbox[label];
+			b->x0 = x < b->x0 ? x : b->x0;
+			b->y0 = y < b->y0 ? y : b->y0;
+			b->x1 = x > b->x1 ? x : b->x1;
+			b->y1 = y > b->y1 ? y : b->y1;
+			r->size[label]++;
+			uint32_t *colour = counts + (size_t)label * hist_len;
+			uint32_t *texture = colour + r->colour_len;
+			const uint8_t *colour_slot = p->colour_slot + i * c;
+			const uint8_t *texture_slot = p->texture_slot + i * n_texture;
+			for (uint32_t k = 0; k < c; k++)
+				colour[colour_slot[k]]++;
+			for (uint32_t k = 0; k < n_texture; k++)
+				texture[texture_slot[k]]++;
+		}
+	for (uint32_t j = 0; j < n; j++) {
+		/* L1 normalisation: c colour and 8c texture values counted per pixel */
+		float colour_scale = 1.0f / ((float)r->size[j] * c);
+		float texture_scale = colour_scale / SS_ORIENTATIONS;
+		const uint32_t *colour = counts + (size_t)j * hist_len;
+		const uint32_t *texture = colour + r->colour_len;
+		for (uint32_t k = 0; k < r->colour_len; k++)
+			r->colour[(size_t)j * r->colour_len + k] = (float)colour[k] * colour_scale;
+		for (uint32_t k = 0; k < r->texture_len; k++)
+			r->texture[(size_t)j * r->texture_len + k] = (float)texture[k] * texture_scale;
+	}
+	free(counts);
+	return find_pairs(r, labels, p->w, p->h);
+}
