@@ -23,9 +23,12 @@ ifeq ($(SAN),1)
 OPT      = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 # Includes name their folder ("mae/mae_model.h", "cli/cli.h"): the library's
-# layers sit in lib/, the tools' shared driver in tools/cli/.
-CPPFLAGS += -D_GNU_SOURCE -DMASKPIPE_VERSION='"$(VERSION)"' -Ilib -Itools $(BLAS_CFLAGS)
-CFLAGS   += -std=c11 -g $(OPT) -fPIC -pthread -fopenmp -Wall -Wextra -Werror
+# layers sit in lib/, the tools' shared driver in tools/cli/, the public
+# headers (the only ones installed) in include/maskpipe/.
+CPPFLAGS += -D_GNU_SOURCE -DMASKPIPE_VERSION='"$(VERSION)"' -Ilib -Itools -Iinclude $(BLAS_CFLAGS)
+# Hidden by default: the shared library exports what the public headers
+# mark MP_API (lib/api/), all mp_, and nothing else.
+CFLAGS   += -std=c11 -g $(OPT) -fPIC -fvisibility=hidden -pthread -fopenmp -Wall -Wextra -Werror
 LDFLAGS  += -pthread -fopenmp $(filter -fsanitize=%,$(OPT))
 LDLIBS   += -lpng -ljpeg -lzstd -lmsgpackc -lz -lopenblas -lcjson -lm
 
@@ -81,11 +84,24 @@ UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNITS     := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/test/%)
 TESTBIN_SRC := $(sort $(wildcard tests/bin/*.c))
 TESTBINS  := $(TESTBIN_SRC:tests/bin/%.c=$(BUILD)/test/%)
-HEADERS   := $(sort $(wildcard lib/*/*.h))
+PUBLIC_HEADERS := $(sort $(wildcard include/maskpipe/*.h))
+MAN3      := $(wildcard man/man3/*.3)
+MAN7      := $(wildcard man/man7/*.7)
+# The library as installed: its objects linked into one relocatable
+# object whose only global symbols are the mp_ API, from which come the
+# shared library and the archive `make install` installs, so a program
+# linking either meets no name of ours but mp_ ones. -fvisibility=hidden
+# alone would not do: GCC (12) exports the dispatchers of target_clones
+# functions (kernels/cpu) whatever their visibility. The tools and tests
+# link the build's own archive, where every symbol stays global.
+LD        ?= ld
+OBJCOPY   ?= objcopy
+DIST_OBJ  := $(BUILD)/lib/dist/maskpipe.o
+DIST_LIB  := $(BUILD)/lib/dist/libmaskpipe.a
 DEPS_OK   := $(BUILD)/.deps-ok
 
 .PHONY: all deps test test-gpu check-units fuzz bench demo install clean
-all: $(BUILD)/lib/libmaskpipe.a $(BUILD)/lib/libmaskpipe.so $(CLI_LIB) $(TOOLS)
+all: $(BUILD)/lib/libmaskpipe.a $(BUILD)/lib/libmaskpipe.so $(DIST_LIB) $(CLI_LIB) $(TOOLS)
 
 # Missing Debian packages are installed (as root) or named, before any compile.
 $(DEPS_OK): scripts/deps.sh
@@ -102,7 +118,7 @@ $(CUDA_OBJ): $(CUDA_SRC) $(CUDA_DEPS) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  NVCC  $<")
 	$(Q)$(NVCC) -std=c++20 -O2 -g $(filter -D% -I%,$(CPPFLAGS)) $(CUDA_GENCODE) \
-		-Werror all-warnings -Xcompiler -fPIC,-Wall,-Wextra,-Werror -c $< -o $@
+		-Werror all-warnings -Xcompiler -fPIC,-fvisibility=hidden,-Wall,-Wextra,-Werror -c $< -o $@
 
 $(EMU_OBJ): $(CUDA_SRC) | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -120,15 +136,25 @@ $(BUILD)/lib/libmaskpipe.a: $(LIB_OBJ)
 	@$(if $(Q),echo "  AR    $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+$(DIST_OBJ): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD    $@ (mp_ symbols global)")
+	$(Q)$(LD) -r -o $@ $^
+	$(Q)$(OBJCOPY) --wildcard --keep-global-symbol='mp_*' $@
+
+$(DIST_LIB): $(DIST_OBJ)
+	@$(if $(Q),echo "  AR    $@")
+	$(Q)rm -f $@ && ar rcs $@ $<
+
 $(CLI_LIB): $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  AR    $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/lib/libmaskpipe.so: $(LIB_OBJ)
+$(BUILD)/lib/libmaskpipe.so: $(DIST_OBJ)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD    $@")
-	$(Q)$(CC) -shared -Wl,-soname,libmaskpipe.so.0 $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) -shared -Wl,-soname,libmaskpipe.so.0 $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 $(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(CLI_LIB) $(BUILD)/lib/libmaskpipe.a
 	@mkdir -p $(@D)
@@ -209,15 +235,18 @@ demo: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include/maskpipe $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/man/man5
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man3 \
+		$(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 $(BUILD)/lib/libmaskpipe.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(DIST_LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(BUILD)/lib/libmaskpipe.so $(DESTDIR)$(PREFIX)/lib/libmaskpipe.so.$(VERSION)
 	ln -sf libmaskpipe.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libmaskpipe.so.0
 	ln -sf libmaskpipe.so.0 $(DESTDIR)$(PREFIX)/lib/libmaskpipe.so
-	for h in $(HEADERS:lib/%=%); do install -D -m 644 lib/$$h $(DESTDIR)$(PREFIX)/include/maskpipe/$$h || exit 1; done
+	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/maskpipe/
 	install -m 644 man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/man5/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	$(if $(MAN3),install -m 644 $(MAN3) $(DESTDIR)$(PREFIX)/share/man/man3/)
+	$(if $(MAN7),install -m 644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7/)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 		-e 's|@CUDA_LIBS@|$(CUDA_PC_LIBS)|' maskpipe.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/maskpipe.pc

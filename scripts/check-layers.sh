@@ -1,9 +1,13 @@
 #!/bin/sh
 # The dependency rule of the code's layers, checked over every quoted
-# #include of lib/ and tools/ (tests may include anything):
+# #include of lib/, tools/ and include/ (tests may include anything):
 #
 #   common <- stream <- image <- {ssearch, mask} <- mae <- eval <- cli <- tools
 #   formats/ and kernels/ use common/ only; mae/ and above may use them
+#   maskpipe/ (include/maskpipe/, the public headers) includes only itself,
+#   so that the installed headers are whole; api/ (lib/api/, which
+#   implements them) may include it and every layer of lib/, and nothing
+#   includes api/ or maskpipe/ but api/
 #
 # A file may include its own layer and the layers its line below names.
 # Every quoted include names its folder ("mae/mae_model.h"), so the layer
@@ -23,6 +27,8 @@ allowed() {
 	ssearch | mask) echo "common stream image" ;;
 	mae) echo "common stream image formats kernels" ;;
 	eval) echo "common stream image formats kernels mae" ;;
+	api) echo "common stream image ssearch mask formats kernels mae eval maskpipe" ;;
+	maskpipe) echo "" ;;
 	cli) echo "common stream image ssearch mask formats kernels mae eval" ;;
 	tools) echo "common stream image ssearch mask formats kernels mae eval cli" ;;
 	*) return 1 ;;
@@ -30,9 +36,10 @@ allowed() {
 }
 
 bad=0
-for f in $(find lib tools -type f \( -name '*.c' -o -name '*.h' -o -name '*.cu' -o -name '*.cuh' \) | sort); do
+for f in $(find lib tools include -type f \( -name '*.c' -o -name '*.h' -o -name '*.cu' -o -name '*.cuh' \) | sort); do
 	case $f in
 	lib/*/*) layer=${f#lib/}; layer=${layer%%/*} ;;
+	include/maskpipe/*) layer=maskpipe ;;
 	tools/cli/*) layer=cli ;;
 	tools/*) layer=tools ;;
 	*) echo "$f: not in a layer's folder"; bad=1; continue ;;

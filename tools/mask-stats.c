@@ -84,7 +84,7 @@ static int write_outputs(const mask_stats *s, const char *label, int n_same, con
 	if (rc < 0)
 		err_prefix("heat map of %u pixels per patch: ", opt->scale);
 	if (rc == 0)
-		rc = png_write_file(png_path, &heat);
+		rc = image_png_write_file(png_path, &heat);
 	img_free(&heat);
 	/* the text is made in memory, so that the file appears whole */
 	char *text = NULL;

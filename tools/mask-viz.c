@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 		err_prefix("%s: ", out_path);
 		cli_fail();
 	}
-	if (png_write_file(out_path, &sheet) < 0)
+	if (image_png_write_file(out_path, &sheet) < 0)
 		cli_fail();
 	img_free(&sheet);
 	for (size_t i = 0; i < n_tiles; i++)

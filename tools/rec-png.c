@@ -75,7 +75,7 @@ static char *file_name(const rec *r, const options *opt)
 
 static int write_png(const char *path, const img *im, const options *opt)
 {
-	if (png_write_file(path, im) < 0)
+	if (image_png_write_file(path, im) < 0)
 		return -1;
 	if (opt->verbose)
 		printf("%s\n", path);

@@ -20,5 +20,6 @@ int image_decode(const uint8_t *data, size_t len, img *out)
 	const char *format = image_format_of(data, len);
 	if (!format)
 		return err_set(len ? "not a PNG or JPEG image" : "empty input, not an image");
-	return format[0] == 'p' ? png_decode(data, len, out) : jpeg_decode(data, len, out);
+	return format[0] == 'p' ? image_png_decode(data, len, out)
+				 : image_jpeg_decode(data, len, out);
 }

@@ -198,7 +198,8 @@ static int decode_single(const imgsrc *src, img *out)
 	size_t len;
 	if (datafile_read_all(src->path, IMG_MAX_BYTES, &data, &len) < 0)
 		return err_prefix("%s: ", src->path);
-	int ret = src->kind == KIND_PNG ? png_decode(data, len, out) : jpeg_decode(data, len, out);
+	int ret = src->kind == KIND_PNG ? image_png_decode(data, len, out)
+					  : image_jpeg_decode(data, len, out);
 	free(data);
 	return ret < 0 ? err_prefix("%s: ", src->path) : 1;
 }

@@ -37,7 +37,7 @@ static void on_jpeg_message(j_common_ptr cinfo, int level)
 }
 
 /* The decoder and everything allocated while decoding: it lives in
- * jpeg_decode's frame so that a longjmp cannot lose it. */
+ * image_jpeg_decode's frame so that a longjmp cannot lose it. */
 struct jpeg_source {
 	struct jpeg_decompress_struct cinfo;
 	struct jpeg_failure failure;
@@ -128,7 +128,7 @@ static int read_jpeg(struct jpeg_source *src, const uint8_t *data, size_t len)
 	return 0;
 }
 
-int jpeg_decode(const uint8_t *data, size_t len, img *out)
+int image_jpeg_decode(const uint8_t *data, size_t len, img *out)
 {
 	struct jpeg_source src = { 0 };
 	src.cinfo.err = jpeg_std_error(&src.failure.mgr);

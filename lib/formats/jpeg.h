@@ -1,4 +1,5 @@
-/* JPEG to struct img, in memory, through libjpeg(-turbo). */
+/* JPEG to struct img, in memory, through libjpeg(-turbo); image_jpeg_*, as
+ * jpeg_* is libjpeg's namespace. */
 #ifndef MASKPIPE_FORMATS_JPEG_H
 #define MASKPIPE_FORMATS_JPEG_H
 
@@ -14,6 +15,6 @@
  * warns, and warnings are ignored: the image is decoded as best it can be
  * (the missing part gray). What libjpeg cannot recover from is an error
  * "JPEG: <libjpeg's message>". out is unchanged on error. */
-int jpeg_decode(const uint8_t *data, size_t len, img *out);
+int image_jpeg_decode(const uint8_t *data, size_t len, img *out);
 
 #endif

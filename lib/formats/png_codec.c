@@ -28,7 +28,7 @@ static void on_png_warning(png_structp png, png_const_charp msg)
 }
 
 /* The in-memory source and everything allocated while decoding: it lives
- * in png_decode's frame so that a longjmp cannot lose it. */
+ * in image_png_decode's frame so that a longjmp cannot lose it. */
 struct png_source {
 	const uint8_t *data;
 	size_t len, pos;
@@ -45,7 +45,7 @@ static void read_from_memory(png_structp png, png_bytep dst, size_t n)
 	src->pos += n;
 }
 
-/* The channels png_decode yields for a colour type: what libpng produces
+/* The channels image_png_decode yields for a colour type: what libpng produces
  * after the transforms set in read_png, known before it allocates rows. */
 static uint32_t decoded_channels(png_structp png, png_infop info)
 {
@@ -87,7 +87,7 @@ static int read_png(png_structp png, png_infop info, struct png_source *src)
 	return 0;
 }
 
-int png_decode(const uint8_t *data, size_t len, img *out)
+int image_png_decode(const uint8_t *data, size_t len, img *out)
 {
 	if (len < 8 || png_sig_cmp(data, 0, 8) != 0)
 		return err_set("not a PNG file");
@@ -111,7 +111,7 @@ int png_decode(const uint8_t *data, size_t len, img *out)
 	return 0;
 }
 
-/* The growing output buffer of png_encode. */
+/* The growing output buffer of image_png_encode. */
 struct png_sink {
 	uint8_t *data;
 	size_t len, cap;
@@ -156,7 +156,7 @@ static int write_png(png_structp png, png_infop info, const img *im, struct png_
 	return 0;
 }
 
-int png_encode(const img *im, uint8_t **out, size_t *out_len)
+int image_png_encode(const img *im, uint8_t **out, size_t *out_len)
 {
 	if (img_check_dims(im->w, im->h, im->c) < 0)
 		return err_prefix("PNG: ");
@@ -179,11 +179,11 @@ int png_encode(const img *im, uint8_t **out, size_t *out_len)
 	return 0;
 }
 
-int png_write_file(const char *path, const img *im)
+int image_png_write_file(const char *path, const img *im)
 {
 	uint8_t *bytes;
 	size_t len;
-	if (png_encode(im, &bytes, &len) < 0)
+	if (image_png_encode(im, &bytes, &len) < 0)
 		return err_prefix("%s: ", path);
 	int ret = atomic_write_file(path, bytes, len);
 	free(bytes);

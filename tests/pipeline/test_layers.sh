@@ -1,5 +1,6 @@
 # scripts/check-layers.sh: the tree follows the layer rule, and the script
-# finds each kind of break in a copy of lib/ and tools/ made to break it.
+# finds each kind of break in a copy of lib/, tools/ and include/ made to
+# break it.
 . "$ROOT/tests/pipeline/lib.sh"
 # the sanitized build changes nothing here
 [ "$MASKPIPE_SAN" = 1 ] && exit 0
@@ -9,7 +10,7 @@ prints "the tree follows the layer rule" "layers: every include follows the rule
 # breaks FILE LINE EXPECTED: a copy of the tree with LINE added to FILE
 # fails the check with the one line EXPECTED
 breaks() {
-	rm -rf "$T/tree" && mkdir "$T/tree" && cp -R "$ROOT/lib" "$ROOT/tools" "$T/tree/"
+	rm -rf "$T/tree" && mkdir "$T/tree" && cp -R "$ROOT/lib" "$ROOT/tools" "$ROOT/include" "$T/tree/"
 	printf '%s\n' "$2" >>"$T/tree/$1"
 	n=$(wc -l <"$T/tree/$1")
 	run "$check" "$T/tree"
@@ -23,3 +24,7 @@ breaks lib/mae/mae_infer.c '#include "cli/cli.h"' 'mae/ may not include cli/ ("c
 breaks lib/eval/knn.c '#  include "cli/cli.h"' 'eval/ may not include cli/ ("cli/cli.h")'
 breaks lib/stream/rec.c '#include "err.h"' '"err.h" does not name its folder'
 breaks tools/cli/cli.c '#include "tools/x.h"' 'cli/ may not include tools/ ("tools/x.h")'
+breaks lib/stream/rec.c '#include "api/api_record.h"' 'stream/ may not include api/ ("api/api_record.h")'
+breaks lib/eval/knn.c '#include "maskpipe/stream.h"' 'eval/ may not include maskpipe/ ("maskpipe/stream.h")'
+breaks tools/rec-cat.c '#include "maskpipe/maskpipe.h"' 'tools/ may not include maskpipe/ ("maskpipe/maskpipe.h")'
+breaks include/maskpipe/stream.h '#include "stream/rec.h"' 'maskpipe/ may not include stream/ ("stream/rec.h")'

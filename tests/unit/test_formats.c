@@ -46,7 +46,7 @@ static void check_error(int failed, const char *needle, const char *file, int li
 	}
 }
 
-/* Decodes a whole file with png_decode or jpeg_decode. */
+/* Decodes a whole file with image_png_decode or image_jpeg_decode. */
 static int decode_file(const char *path, int (*decode)(const uint8_t *, size_t, img *), img *out)
 {
 	uint8_t *data;
@@ -124,7 +124,7 @@ static void test_png_every_type_and_depth(void)
 		const struct png_fixture *fx = &fixtures[i];
 		char name[256];
 		png_fixture_name(fx, name, sizeof name);
-		if (decode_file(fixture(name), png_decode, &im) < 0) {
+		if (decode_file(fixture(name), image_png_decode, &im) < 0) {
 			fprintf(stderr, "%s: %s\n", name, err_msg());
 			check_case_failed = 1;
 			continue;
@@ -152,15 +152,15 @@ static void test_png_every_type_and_depth(void)
 static void test_png_damaged(void)
 {
 	img im = { 0 };
-	CHECK_ERROR(decode_file(fixture("png/bad-truncated.png"), png_decode, &im) < 0,
+	CHECK_ERROR(decode_file(fixture("png/bad-truncated.png"), image_png_decode, &im) < 0,
 		    "PNG: truncated");
-	CHECK_ERROR(decode_file(fixture("png/bad-crc.png"), png_decode, &im) < 0,
+	CHECK_ERROR(decode_file(fixture("png/bad-crc.png"), image_png_decode, &im) < 0,
 		    "PNG: IDAT: CRC error");
-	CHECK_ERROR(decode_file(fixture("png/bad-data.png"), png_decode, &im) < 0, "PNG: ");
-	CHECK_ERROR(decode_file(fixture("png/bad-huge.png"), png_decode, &im) < 0,
+	CHECK_ERROR(decode_file(fixture("png/bad-data.png"), image_png_decode, &im) < 0, "PNG: ");
+	CHECK_ERROR(decode_file(fixture("png/bad-huge.png"), image_png_decode, &im) < 0,
 		    "PNG: image of 100000x100000x1 exceeds the limit");
-	CHECK_ERROR(decode_file(fixture("png/x.png"), png_decode, &im) < 0, "not a PNG file");
-	CHECK_ERROR(png_decode((const uint8_t *)"", 0, &im) < 0, "not a PNG file");
+	CHECK_ERROR(decode_file(fixture("png/x.png"), image_png_decode, &im) < 0, "not a PNG file");
+	CHECK_ERROR(image_png_decode((const uint8_t *)"", 0, &im) < 0, "not a PNG file");
 	CHECK(im.px == NULL); /* untouched on error */
 }
 
@@ -196,8 +196,8 @@ static void test_png_encode_round_trip(void)
 		fill_pattern(&original, 13, 7, c);
 		uint8_t *bytes;
 		size_t len;
-		CHECK_EQ(png_encode(&original, &bytes, &len), 0);
-		CHECK_EQ(png_decode(bytes, len, &decoded), 0);
+		CHECK_EQ(image_png_encode(&original, &bytes, &len), 0);
+		CHECK_EQ(image_png_decode(bytes, len, &decoded), 0);
 		CHECK(decoded.w == 13 && decoded.h == 7 && decoded.c == c);
 		CHECK(memcmp(decoded.px, original.px, img_bytes(&original)) == 0);
 		free(bytes);
@@ -205,7 +205,7 @@ static void test_png_encode_round_trip(void)
 	img no_channels = { .w = 2, .h = 2, .c = 0 };
 	uint8_t *bytes;
 	size_t len;
-	CHECK_ERROR(png_encode(&no_channels, &bytes, &len) < 0, "0 channels");
+	CHECK_ERROR(image_png_encode(&no_channels, &bytes, &len) < 0, "0 channels");
 	img_free(&original);
 	img_free(&decoded);
 }
@@ -218,9 +218,9 @@ static void test_png_write_file(void)
 	join_path(path, dir, "out.png");
 	img original = { 0 }, decoded = { 0 };
 	fill_pattern(&original, 5, 3, 3);
-	CHECK_EQ(png_write_file(path, &original), 0);
-	CHECK_EQ(png_write_file(path, &original), 0); /* replaces */
-	CHECK_EQ(decode_file(path, png_decode, &decoded), 0);
+	CHECK_EQ(image_png_write_file(path, &original), 0);
+	CHECK_EQ(image_png_write_file(path, &original), 0); /* replaces */
+	CHECK_EQ(decode_file(path, image_png_decode, &decoded), 0);
 	CHECK(decoded.c == 3 && memcmp(decoded.px, original.px, img_bytes(&original)) == 0);
 	CHECK_EQ(check_count_entries(dir), 1); /* no temporary file left behind */
 	struct stat st;
@@ -229,7 +229,7 @@ static void test_png_write_file(void)
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == (0666 & ~mask));
 
 	join_path(path, dir, "no-such-dir/out.png");
-	CHECK_ERROR(png_write_file(path, &original) < 0, "cannot create a temporary file");
+	CHECK_ERROR(image_png_write_file(path, &original) < 0, "cannot create a temporary file");
 	CHECK_EQ(check_count_entries(dir), 1);
 	img_free(&original);
 	img_free(&decoded);
@@ -258,7 +258,7 @@ static void test_jpeg_colour_spaces(void)
 	img im = { 0 };
 	for (size_t i = 0; i < N_JPEG_FIXTURES; i++) {
 		const struct jpeg_fixture *fx = &jpeg_fixtures[i];
-		if (decode_file(fixture(fx->name), jpeg_decode, &im) < 0) {
+		if (decode_file(fixture(fx->name), image_jpeg_decode, &im) < 0) {
 			fprintf(stderr, "%s: %s\n", fx->name, err_msg());
 			check_case_failed = 1;
 			continue;
@@ -288,15 +288,15 @@ static void test_jpeg_colour_spaces(void)
 static void test_jpeg_damaged(void)
 {
 	img im = { 0 };
-	CHECK_ERROR(decode_file(fixture("jpeg/bad-truncated-header.jpg"), jpeg_decode, &im) < 0,
+	CHECK_ERROR(decode_file(fixture("jpeg/bad-truncated-header.jpg"), image_jpeg_decode, &im) < 0,
 		    "JPEG: ");
-	CHECK_ERROR(jpeg_decode((const uint8_t *)"hello", 5, &im) < 0,
+	CHECK_ERROR(image_jpeg_decode((const uint8_t *)"hello", 5, &im) < 0,
 		    "JPEG: Not a JPEG file: starts with 0x68 0x65");
-	CHECK_ERROR(jpeg_decode((const uint8_t *)"", 0, &im) < 0, "JPEG: ");
+	CHECK_ERROR(image_jpeg_decode((const uint8_t *)"", 0, &im) < 0, "JPEG: ");
 	CHECK(im.px == NULL);
 	/* libjpeg only warns of a scan cut short; we fail rather than return
 	 * an image whose rest is gray */
-	CHECK_ERROR(decode_file(fixture("jpeg/bad-truncated-scan.jpg"), jpeg_decode, &im) < 0,
+	CHECK_ERROR(decode_file(fixture("jpeg/bad-truncated-scan.jpg"), image_jpeg_decode, &im) < 0,
 		    "JPEG: Premature end of JPEG file");
 	CHECK(im.px == NULL);
 
@@ -315,7 +315,7 @@ static void test_jpeg_damaged(void)
 			data[i + 6] = 0xD0; /* 2000 rows */
 			break;
 		}
-	CHECK_ERROR(jpeg_decode(data, len, &im) < 0, "premature end of data segment");
+	CHECK_ERROR(image_jpeg_decode(data, len, &im) < 0, "premature end of data segment");
 	CHECK(im.px == NULL);
 	free(data);
 }
