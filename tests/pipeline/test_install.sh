@@ -11,6 +11,7 @@ for tool in "$BIN"/*; do
 		-f "$dest/opt/mp/share/man/man1/$name.1"
 done
 ok "installed: maskpipe-rec(5)" test -f "$dest/opt/mp/share/man/man5/maskpipe-rec.5"
+ok "installed: maskpipe(7)" test -f "$dest/opt/mp/share/man/man7/maskpipe.7"
 pc="$dest/opt/mp/lib/pkgconfig/maskpipe.pc"
 ok "pkg-config file names the prefix" grep -qx 'prefix=/opt/mp' "$pc"
 
