@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/cli_backend.h"
@@ -152,9 +151,8 @@ int main(int argc, char **argv)
 		cli_fail();
 	}
 	uint32_t *idx = malloc(train.n * sizeof *idx);
-	float *scores = malloc(test.n * (size_t)classes.n * sizeof *scores);
 	finetune_epoch *log_rows = calloc((size_t)epochs, sizeof *log_rows);
-	if (!idx || !scores || !log_rows) {
+	if (!idx || !log_rows) {
 		err_set("out of memory");
 		cli_fail();
 	}
@@ -182,55 +180,15 @@ int main(int argc, char **argv)
 		err_errno("%s", log_path);
 		cli_fail();
 	}
-	if (log)
-		fprintf(log, "epoch\tloss\ttop1\tseconds\n");
 	if (!quiet)
 		fprintf(stderr, "fine-tuning on %zu of %zu training images, %d classes; testing on %zu\n",
 			n_used, train.n, classes.n, test.n);
 
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	mae_finetune_run_opts run = {epochs, eval_every, seed, cli_input_name(train_path),
+				     cli_input_name(test_path), quiet, quiet ? NULL : stderr, log};
 	probe_accuracy acc = {0};
-	for (long e = 0; e < epochs; e++) {
-		progress prog;
-		progress_start(&prog, "images", (uint64_t)n_used, quiet);
-		finetune_epoch *row = &log_rows[e];
-		if (mae_finetune_epoch(&f, &train, idx, n_used, seed, (int)e, &prog, &row->loss) < 0) {
-			progress_end(&prog);
-			err_prefix("%s: epoch %ld: ", cli_input_name(train_path), e + 1);
-			cli_fail();
-		}
-		progress_end(&prog);
-		row->top1 = -1;
-		if ((e + 1) % eval_every == 0 || e + 1 == epochs) {
-			progress_start(&prog, "test images", (uint64_t)test.n, quiet);
-			if (mae_finetune_evaluate(&f, &test, scores, &prog) < 0)
-				cli_fail();
-			progress_end(&prog);
-			probe_accuracy_free(&acc);
-			if (probe_accuracy_of(&acc, scores, test.cls, test.n, classes.n) < 0) {
-				err_prefix("%s: epoch %ld: ", cli_input_name(test_path), e + 1);
-				cli_fail();
-			}
-			row->top1 = acc.top1;
-		}
-		struct timespec t;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		double seconds = (double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) * 1e-9;
-		if (!quiet) {
-			fprintf(stderr, "epoch %ld/%ld: loss %.4f", e + 1, epochs, row->loss);
-			if (row->top1 >= 0)
-				fprintf(stderr, ", test top-1 %.2f%%", 100 * row->top1);
-			fprintf(stderr, " (%.0f s)\n", seconds);
-		}
-		if (log) {
-			fprintf(log, "%ld\t%.6f\t", e + 1, row->loss);
-			if (row->top1 >= 0)
-				fprintf(log, "%.6f", row->top1);
-			fprintf(log, "\t%.3f\n", seconds);
-			fflush(log);
-		}
-	}
+	if (mae_finetune_run(&f, &train, idx, n_used, &test, &run, log_rows, &acc) < 0)
+		cli_fail();
 	if (log && fclose(log) != 0) {
 		err_errno("%s", log_path);
 		cli_fail();
@@ -245,7 +203,6 @@ int main(int argc, char **argv)
 	cli_write_line(out_path, json);
 	free(json);
 	free(idx);
-	free(scores);
 	free(log_rows);
 	probe_accuracy_free(&acc);
 	probe_classes_free(&classes);

@@ -1,18 +1,14 @@
 /* mae-train: MAE pretraining on a record stream of images with their
  * patch grid and mask; writes safetensors checkpoints. */
 #include <getopt.h>
-#include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/cli_backend.h"
 #include "cli/cli_real.h"
 #include "mae/mae_checkpoint.h"
-#include "mae/mae_input.h"
 #include "mae/mae_train.h"
 #include "common/progress.h"
 
@@ -55,86 +51,6 @@ enum {
 	OPT_DEC_DEPTH, OPT_DEC_HEADS, OPT_NORM_PIX, OPT_BLR, OPT_MIN_LR, OPT_WARMUP, OPT_STEPS,
 	OPT_CLIP, OPT_SAVE_EVERY, OPT_RESUME, OPT_LOG, OPT_DEVICE,
 };
-
-/* The total steps from rec-repeat's header counts into *total: 0, 1 when
- * the header has none, -1 with a message when their product overflows. */
-static int steps_from_header(const rec *header, int batch, long *total)
-{
-	int64_t epochs, epoch_size;
-	if (rec_get_int(header, "epochs", &epochs) != 0 ||
-	    rec_get_int(header, "epoch_size", &epoch_size) != 0 || epochs < 1 || epoch_size < 0)
-		return 1;
-	if (epoch_size && epochs > INT64_MAX / epoch_size)
-		return err_set("header: %" PRId64 " epochs of %" PRId64 " records: more than a "
-			       "64-bit count", epochs, epoch_size);
-	/* the last incomplete batch of the stream is dropped (drop_last) */
-	*total = (long)(epochs * epoch_size / batch);
-	return 0;
-}
-
-static double seconds_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* the batch size rides in the checkpoint: a resumed run skips the records
- * its steps used, which only a run with the same batch size can count */
-#define BATCH_KEY "train.batch"
-
-/* Reads the next batch of records and has the trainer stage it: 1, 0 at the
- * end of the input (a last short batch is dropped: drop_last), or -1 with
- * a message. */
-static int read_ahead(mae_trainer *t, recbatch *recs, rec_reader *rd, const uint8_t **pixels,
-		      const uint8_t **masks)
-{
-	if (recbatch_read(recs, rd) < 0)
-		return -1;
-	if (recs->n < t->o.batch)
-		return 0;
-	if (mae_batch_input(recs, &t->model.cfg, 1, pixels, masks, rec_reader_name(rd)) < 0 ||
-	    mae_trainer_prefetch(t, pixels, masks, recs->n) < 0)
-		return -1;
-	return 1;
-}
-
-/* Ends a run that stopped before its last step (exit 1): the message,
- * then what the output holds, the last --save-every or nothing. */
-static void stop(progress *prog, const char *out_path, long saved_step)
-{
-	progress_end(prog);
-	if (saved_step >= 0)
-		fprintf(stderr, "%s: %s; %s holds step %ld, the last --save-every\n", cli_prog(),
-			err_msg(), out_path, saved_step);
-	else
-		fprintf(stderr, "%s: %s; %s not written\n", cli_prog(), err_msg(), out_path);
-	exit(1);
-}
-
-/* one line of the --log, on the disk when its step ends: a run killed
- * later keeps the lines of the steps it took */
-static void log_line(FILE *log, const char *log_path, const char *fmt, ...) MP_PRINTF(3, 4);
-static void log_line(FILE *log, const char *log_path, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int rc = vfprintf(log, fmt, ap);
-	va_end(ap);
-	if (rc < 0 || fflush(log) != 0) {
-		err_errno("%s", log_path);
-		cli_fail();
-	}
-}
-
-static void save(const char *path, const mae_trainer *t, int batch)
-{
-	char batch_text[24];
-	snprintf(batch_text, sizeof batch_text, "%d", batch);
-	const char *meta[2] = {BATCH_KEY, batch_text};
-	if (mae_checkpoint_save(path, &t->model, &t->opt, meta, 1) < 0)
-		cli_fail();
-}
 
 int main(int argc, char **argv)
 {
@@ -222,7 +138,7 @@ int main(int argc, char **argv)
 	if (!header)
 		cli_fail();
 	if (o.total < 0) {
-		int rc = steps_from_header(header, o.batch, &o.total);
+		int rc = mae_train_steps_from_header(header, o.batch, &o.total);
 		if (rc < 0) {
 			err_prefix("%s: ", rec_reader_name(rd));
 			cli_fail();
@@ -242,21 +158,11 @@ int main(int argc, char **argv)
 	memset(&t, 0, sizeof t);
 	mae_trainer_init(&t, &o);
 	if (resume_path) {
-		char saved_batch[24];
-		int rc = mae_checkpoint_meta(resume_path, BATCH_KEY, saved_batch, sizeof saved_batch);
+		int rc = mae_train_resume(&t, resume_path, be, cfg_given ? &cfg : NULL);
+		if (rc > 0)
+			cli_usage("%s", err_msg());
 		if (rc < 0)
 			cli_fail();
-		if (rc == 0 && atoi(saved_batch) != o.batch)
-			cli_usage("%s: the run used --batch %s; resume it with the same", resume_path,
-				  saved_batch);
-		if (mae_checkpoint_load(resume_path, be, cfg_given ? &cfg : NULL, &t.model, &t.opt) < 0)
-			cli_fail();
-		cfg = t.model.cfg;
-		if (t.opt.step > o.total) {
-			err_set("%s: the run is at step %ld, past the %ld steps to take", resume_path,
-				t.opt.step, o.total);
-			cli_fail();
-		}
 	} else if (mae_model_init(&t.model, &cfg, be) < 0 ||
 		   mae_model_init_weights(&t.model, seed) < 0 || adamw_init(&t.opt, &t.model) < 0) {
 		cli_fail();
@@ -266,81 +172,28 @@ int main(int argc, char **argv)
 		err_errno("%s", log_path);
 		cli_fail();
 	}
-	if (log && !resume_path)
-		log_line(log, log_path, "step\tloss\tlr\tgrad_norm\tseconds\n");
-
-	recbatch recs;
-	const uint8_t **pixels = calloc((size_t)o.batch, sizeof(uint8_t *));
-	const uint8_t **masks = calloc((size_t)o.batch, sizeof(uint8_t *));
-	if (recbatch_init(&recs, o.batch) < 0 || !pixels || !masks) {
-		err_set("out of memory");
-		cli_fail();
-	}
-	double start = seconds_now();
 	progress prog;
 	progress_start(&prog, "images", (uint64_t)o.total * o.batch, quiet);
-	long saved_step = -1;
-	/* a resumed run skips the records its steps consumed (none when it
-	 * has taken all its steps: it is written out as it is) */
-	for (long k = 0; t.opt.step < o.total && k < t.opt.step; k++) {
-		if (recbatch_read(&recs, rd) < 0)
-			stop(&prog, out_path, saved_step);
-		if (recs.n < o.batch) {
-			err_set("%s: the input ends within the records of the %ld steps the resumed "
-				"run has taken", rec_reader_name(rd), t.opt.step);
-			stop(&prog, out_path, saved_step);
-		}
-	}
-	prog.done = (uint64_t)t.opt.step * o.batch;
-	int ahead = t.opt.step < o.total ? read_ahead(&t, &recs, rd, pixels, masks) : 0;
-	if (ahead < 0)
-		stop(&prog, out_path, saved_step);
-	while (ahead) {
-		/* The next step's batch is read and staged before this step runs,
-		 * so that on a GPU its upload overlaps this step's computing. Its
-		 * failure waits for the end of this step, where a run reading a
-		 * batch at a time would meet it. */
-		int next = t.opt.step + 1 < o.total ? read_ahead(&t, &recs, rd, pixels, masks) : 0;
-		char next_failure[1024] = "";
-		if (next < 0)
-			snprintf(next_failure, sizeof next_failure, "%s", err_msg());
-		mae_step_info info;
-		if (mae_trainer_step_prefetched(&t, &info) < 0) {
-			err_prefix("%s: ", rec_reader_name(rd));
-			stop(&prog, out_path, saved_step);
-		}
-		if (log)
-			log_line(log, log_path, "%ld\t%.9g\t%.9g\t%.6g\t%.3f\n", t.opt.step, info.loss,
-				 info.lr, info.grad_norm, seconds_now() - start);
-		progress_detail(&prog, "step %ld, loss %.4f, lr %.3g", t.opt.step, info.loss,
-				info.lr);
-		progress_add(&prog, (uint64_t)o.batch);
-		if (save_every && t.opt.step % save_every == 0) {
-			save(out_path, &t, o.batch);
-			saved_step = t.opt.step;
-		}
-		if (next < 0) {
-			err_set("%s", next_failure);
-			stop(&prog, out_path, saved_step);
-		}
-		ahead = next;
-	}
-	/* a run of fewer steps than asked is not the run asked for: its model
-	 * (a schedule cut short) is not written as if it were */
-	if (t.opt.step < o.total) {
-		err_set("%s: the input ended after %ld of the %ld steps", rec_reader_name(rd),
-			t.opt.step, o.total);
-		stop(&prog, out_path, saved_step);
-	}
+	mae_train_output out = {out_path, save_every, log, log_path, !resume_path};
+	mae_train_result res;
+	int rc = mae_train_run(&t, rd, &out, &prog, &res);
 	progress_end(&prog);
-	save(out_path, &t, o.batch);
+	if (rc < 0 && res.stopped) {
+		/* a run stopped before its last step: the message, then what the
+		 * output holds, the last --save-every or nothing */
+		if (res.saved_step >= 0)
+			fprintf(stderr, "%s: %s; %s holds step %ld, the last --save-every\n",
+				cli_prog(), err_msg(), out_path, res.saved_step);
+		else
+			fprintf(stderr, "%s: %s; %s not written\n", cli_prog(), err_msg(), out_path);
+		exit(1);
+	}
+	if (rc < 0 || mae_train_save(out_path, &t) < 0)
+		cli_fail();
 	if (log && fclose(log) != 0) {
 		err_errno("%s", log_path);
 		cli_fail();
 	}
-	recbatch_free(&recs);
-	free(pixels);
-	free(masks);
 	mae_trainer_free(&t);
 	rec_reader_close(rd);
 	return 0;

@@ -43,22 +43,21 @@ void logreg_scores(const logreg *m, const float *x, size_t n, float *scores)
  * memory needed does not grow with the data set. */
 #define BLOCK_ROWS 512
 
-double logreg_loss(const logreg *m, const float *x, const int32_t *cls, size_t n, double wd,
-		   float *dw, float *db)
+int logreg_loss(const logreg *m, const float *x, const int32_t *cls, size_t n, double wd,
+		float *dw, float *db, double *objective)
 {
 	int k = m->n_classes;
 	size_t dim = m->dim, n_used = 0;
 	for (size_t i = 0; i < n; i++)
 		n_used += cls[i] >= 0;
 	float *scores = malloc((size_t)BLOCK_ROWS * k * sizeof(float));
-	if (!scores)
-		return NAN;
-	memset(dw, 0, (size_t)k * dim * sizeof(float));
 	double *db_sum = calloc((size_t)k, sizeof(double));
-	if (!db_sum) {
+	if (!scores || !db_sum) {
 		free(scores);
-		return NAN;
+		free(db_sum);
+		return err_set("out of memory");
 	}
+	memset(dw, 0, (size_t)k * dim * sizeof(float));
 	double loss = 0, inv_n = n_used ? 1.0 / (double)n_used : 0;
 	for (size_t start = 0; start < n; start += BLOCK_ROWS) {
 		size_t rows = n - start < BLOCK_ROWS ? n - start : BLOCK_ROWS;
@@ -87,7 +86,8 @@ double logreg_loss(const logreg *m, const float *x, const int32_t *cls, size_t n
 		db[c] = (float)db_sum[c];
 	free(db_sum);
 	free(scores);
-	return loss * inv_n + 0.5 * wd * penalty;
+	*objective = loss * inv_n + 0.5 * wd * penalty;
+	return 0;
 }
 
 typedef struct fit_ctx {
@@ -115,7 +115,10 @@ static double objective(const double *params, double *grad, size_t n_params, voi
 		c->m->w[i] = (float)(params[i] * scale_of(c, i));
 	for (size_t i = n_w; i < n_params; i++)
 		c->m->b[i - n_w] = (float)params[i];
-	double f = logreg_loss(c->m, c->x, c->cls, c->n, c->wd, c->dw, c->db);
+	double f;
+	/* a value that is not finite stops L-BFGS with a message */
+	if (logreg_loss(c->m, c->x, c->cls, c->n, c->wd, c->dw, c->db, &f) < 0)
+		return NAN;
 	for (size_t i = 0; i < n_w; i++)
 		grad[i] = (double)c->dw[i] * scale_of(c, i);
 	for (size_t i = n_w; i < n_params; i++)

@@ -35,9 +35,10 @@ int logreg_fit(logreg *m, const float *x, const int32_t *cls, size_t n, double w
 /* scores [n, n_classes] = x W' + b. */
 void logreg_scores(const logreg *m, const float *x, size_t n, float *scores);
 
-/* The objective and its gradient (dw [n_classes, dim], db [n_classes]), as
- * logreg_fit minimises it; exposed for the gradient check. */
-double logreg_loss(const logreg *m, const float *x, const int32_t *cls, size_t n, double wd,
-		   float *dw, float *db);
+/* The objective into *objective and its gradient (dw [n_classes, dim], db
+ * [n_classes]), as logreg_fit minimises it; exposed for the gradient
+ * check. 0, or -1 with a message. */
+int logreg_loss(const logreg *m, const float *x, const int32_t *cls, size_t n, double wd,
+		float *dw, float *db, double *objective);
 
 #endif

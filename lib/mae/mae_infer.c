@@ -5,6 +5,7 @@
 
 #include "common/err.h"
 #include "mae/mae_input.h"
+#include "mae/mae_readahead.h"
 
 /* One batch of records with what the model takes from them. */
 typedef struct infer_batch {
@@ -13,73 +14,88 @@ typedef struct infer_batch {
 	const uint8_t **pixels, **masks;
 } infer_batch;
 
-/* Reads up to batch_size records into ib and stages their batch on the
- * model (mae_model_prefetch): the records read, or -1 with a message. */
-static int read_ahead(infer_batch *ib, mae_model *model, rec_reader *rd, int masked)
+/* What the read-ahead loop's steps share: two batches, one computing
+ * while the next is read and copied in. */
+typedef struct infer_run {
+	infer_batch ib[2];
+	mae_model *model;
+	rec_reader *rd;
+	rec_writer *w;
+	int masked;
+	float *out;
+	mae_infer_fn apply;
+	void *ctx;
+	progress *prog;
+} infer_run;
+
+/* Reads up to a batch of records into the slot's batch and stages it on
+ * the model (mae_model_prefetch): the records read, or -1 with a message. */
+static int read_ahead(void *arg, int slot)
 {
-	if (recbatch_read(&ib->recs, rd) < 0)
+	infer_run *r = arg;
+	infer_batch *ib = &r->ib[slot];
+	if (recbatch_read(&ib->recs, r->rd) < 0)
 		return -1;
 	if (ib->recs.n == 0)
 		return 0;
-	if (mae_batch_input(&ib->recs, &model->cfg, masked, ib->pixels, ib->masks,
-			    rec_reader_name(rd)) < 0 ||
-	    mae_batch_build(&ib->mb, &model->cfg, ib->pixels, ib->masks, ib->recs.n, masked) < 0 ||
-	    mae_model_prefetch(model, &ib->mb, masked) < 0)
+	if (mae_batch_input(&ib->recs, &r->model->cfg, r->masked, ib->pixels, ib->masks,
+			    rec_reader_name(r->rd)) < 0 ||
+	    mae_batch_build(&ib->mb, &r->model->cfg, ib->pixels, ib->masks, ib->recs.n,
+			    r->masked) < 0 ||
+	    mae_model_prefetch(r->model, &ib->mb, r->masked) < 0)
 		return -1;
 	return ib->recs.n;
+}
+
+/* Applies the computation to the slot's batch and writes its n records. */
+static int run_batch(void *arg, int slot, int n)
+{
+	infer_run *r = arg;
+	infer_batch *now = &r->ib[slot];
+	if (r->apply(r->model, &now->mb, &now->recs, now->pixels, now->masks, r->out, r->ctx) < 0)
+		return -1;
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < n; i++)
+		rc = rec_writer_put(r->w, &now->recs.recs[i]);
+	progress_add(r->prog, (uint64_t)n);
+	return rc;
 }
 
 int mae_infer_run(mae_model *model, rec_reader *rd, rec_writer *w, int batch_size, int masked,
 		  mae_infer_fn apply, void *ctx, progress *prog)
 {
-	/* two batches: one computes while the next is read and copied in */
-	infer_batch ib[2];
-	memset(ib, 0, sizeof ib);
+	infer_run r;
+	memset(&r, 0, sizeof r);
+	r.model = model;
+	r.rd = rd;
+	r.w = w;
+	r.masked = masked;
+	r.apply = apply;
+	r.ctx = ctx;
+	r.prog = prog;
 	const mae_config *cfg = &model->cfg;
 	size_t out_per_image = masked ? (size_t)mae_n_patches(cfg) * mae_patch_dim(cfg)
 				      : (size_t)cfg->dim;
-	float *out = malloc((size_t)batch_size * out_per_image * sizeof *out);
-	int rc = out ? 0 : -1;
+	r.out = malloc((size_t)batch_size * out_per_image * sizeof *r.out);
+	int rc = r.out ? 0 : -1;
 	for (int k = 0; k < 2; k++) {
-		mae_batch_init_for(&ib[k].mb, model->be);
-		ib[k].pixels = calloc((size_t)batch_size, sizeof *ib[k].pixels);
-		ib[k].masks = calloc((size_t)batch_size, sizeof *ib[k].masks);
-		if (recbatch_init(&ib[k].recs, batch_size) < 0 || !ib[k].pixels || !ib[k].masks)
+		infer_batch *ib = &r.ib[k];
+		mae_batch_init_for(&ib->mb, model->be);
+		ib->pixels = calloc((size_t)batch_size, sizeof *ib->pixels);
+		ib->masks = calloc((size_t)batch_size, sizeof *ib->masks);
+		if (recbatch_init(&ib->recs, batch_size) < 0 || !ib->pixels || !ib->masks)
 			rc = -1;
 	}
 	if (rc < 0)
 		rc = err_set("out of memory for a batch of %d images", batch_size);
-	int cur = 0, n = rc < 0 ? 0 : read_ahead(&ib[cur], model, rd, masked);
-	if (n < 0)
-		rc = -1;
-	while (rc == 0 && n > 0) {
-		/* Batch i+1 is read and staged before batch i runs, so that on a
-		 * GPU its upload overlaps batch i's computing. Its failure waits
-		 * until batch i is written, where a loop reading a batch at a time
-		 * would meet it. */
-		infer_batch *now = &ib[cur];
-		int next = read_ahead(&ib[!cur], model, rd, masked);
-		char next_failure[1024] = "";
-		if (next < 0)
-			snprintf(next_failure, sizeof next_failure, "%s", err_msg());
-		if (apply(model, &now->mb, &now->recs, now->pixels, now->masks, out, ctx) < 0) {
-			rc = -1;
-			break;
-		}
-		for (int i = 0; rc == 0 && i < n; i++)
-			rc = rec_writer_put(w, &now->recs.recs[i]);
-		progress_add(prog, (uint64_t)n);
-		if (rc == 0 && next < 0)
-			rc = err_set("%s", next_failure);
-		n = next;
-		cur = !cur;
-	}
-	free(out);
+	else
+		rc = mae_readahead_loop(read_ahead, run_batch, &r);
+	free(r.out);
 	for (int k = 0; k < 2; k++) {
-		free(ib[k].pixels);
-		free(ib[k].masks);
-		recbatch_free(&ib[k].recs);
-		mae_batch_free(&ib[k].mb);
+		free(r.ib[k].pixels);
+		free(r.ib[k].masks);
+		recbatch_free(&r.ib[k].recs);
+		mae_batch_free(&r.ib[k].mb);
 	}
 	return rc;
 }

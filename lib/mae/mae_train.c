@@ -1,10 +1,16 @@
-/* The training step. */
+/* The training step, and the run of them over a record stream. */
+#include <inttypes.h>
 #include <math.h>
-#include <stdio.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include "common/err.h"
 #include "mae/mae_checkpoint.h"
+#include "mae/mae_input.h"
+#include "mae/mae_readahead.h"
 #include "mae/mae_train.h"
+#include "stream/rec_batch.h"
 
 void mae_trainer_init(mae_trainer *t, const mae_train_opts *o)
 {
@@ -109,4 +115,178 @@ int mae_trainer_step_prefetched(mae_trainer *t, mae_step_info *info)
 	t->first_ahead = !t->first_ahead;
 	t->n_ahead--;
 	return step_on(t, b, info);
+}
+
+int mae_train_save(const char *path, const mae_trainer *t)
+{
+	char batch_text[24];
+	snprintf(batch_text, sizeof batch_text, "%d", t->o.batch);
+	const char *meta[2] = {MAE_TRAIN_BATCH_KEY, batch_text};
+	return mae_checkpoint_save(path, &t->model, &t->opt, meta, 1);
+}
+
+int mae_train_resume(mae_trainer *t, const char *path, const backend *be,
+		     const mae_config *want)
+{
+	char saved_batch[24];
+	int rc = mae_checkpoint_meta(path, MAE_TRAIN_BATCH_KEY, saved_batch, sizeof saved_batch);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && atoi(saved_batch) != t->o.batch) {
+		err_set("%s: the run used --batch %s; resume it with the same", path, saved_batch);
+		return 1;
+	}
+	if (mae_checkpoint_load(path, be, want, &t->model, &t->opt) < 0)
+		return -1;
+	if (t->opt.step > t->o.total)
+		return err_set("%s: the run is at step %ld, past the %ld steps to take", path,
+			       t->opt.step, t->o.total);
+	return 0;
+}
+
+int mae_train_steps_from_header(const rec *header, int batch, long *total)
+{
+	int64_t epochs, epoch_size;
+	if (rec_get_int(header, "epochs", &epochs) != 0 ||
+	    rec_get_int(header, "epoch_size", &epoch_size) != 0 || epochs < 1 || epoch_size < 0)
+		return 1;
+	if (epoch_size && epochs > INT64_MAX / epoch_size)
+		return err_set("header: %" PRId64 " epochs of %" PRId64 " records: more than a "
+			       "64-bit count", epochs, epoch_size);
+	/* the last incomplete batch of the stream is dropped (drop_last) */
+	*total = (long)(epochs * epoch_size / batch);
+	return 0;
+}
+
+static double seconds_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* One line of the log, flushed: a run killed later keeps the lines of the
+ * steps it took. 0, or -1 with a message. */
+static int log_line(const mae_train_output *out, const char *fmt, ...) MP_PRINTF(2, 3);
+static int log_line(const mae_train_output *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vfprintf(out->log, fmt, ap);
+	va_end(ap);
+	if (rc < 0 || fflush(out->log) != 0)
+		return err_errno("%s", out->log_path);
+	return 0;
+}
+
+/* What the read-ahead loop's steps share. The trainer stages the batches
+ * (mae_trainer_prefetch), so one batch of records is enough: its images
+ * are copied out before the next is read. */
+typedef struct train_run {
+	mae_trainer *t;
+	rec_reader *rd;
+	recbatch recs;
+	const uint8_t **pixels, **masks;
+	const mae_train_output *out;
+	progress *prog;
+	mae_train_result *res;
+	double start;
+} train_run;
+
+/* Reads the batch of the step after those staged and has the trainer
+ * stage it: its size, 0 at the last step or at the end of the input (a
+ * last short batch is dropped), or -1 with a message. */
+static int read_ahead(void *arg, int slot)
+{
+	(void)slot; /* the trainer keeps the staged batches apart */
+	train_run *r = arg;
+	mae_trainer *t = r->t;
+	if (t->opt.step + t->n_ahead >= t->o.total)
+		return 0;
+	if (recbatch_read(&r->recs, r->rd) < 0)
+		return -1;
+	if (r->recs.n < t->o.batch)
+		return 0;
+	if (mae_batch_input(&r->recs, &t->model.cfg, 1, r->pixels, r->masks,
+			    rec_reader_name(r->rd)) < 0 ||
+	    mae_trainer_prefetch(t, r->pixels, r->masks, r->recs.n) < 0)
+		return -1;
+	return r->recs.n;
+}
+
+/* The step on the first staged batch, then its log line, progress and
+ * checkpoint. */
+static int run_step(void *arg, int slot, int n)
+{
+	(void)slot;
+	(void)n;
+	train_run *r = arg;
+	mae_trainer *t = r->t;
+	const mae_train_output *out = r->out;
+	mae_step_info info;
+	if (mae_trainer_step_prefetched(t, &info) < 0) {
+		err_prefix("%s: ", rec_reader_name(r->rd));
+		return -1;
+	}
+	if (out->log && log_line(out, "%ld\t%.9g\t%.9g\t%.6g\t%.3f\n", t->opt.step, info.loss,
+				 info.lr, info.grad_norm, seconds_now() - r->start) < 0) {
+		r->res->stopped = 0;
+		return -1;
+	}
+	progress_detail(r->prog, "step %ld, loss %.4f, lr %.3g", t->opt.step, info.loss, info.lr);
+	progress_add(r->prog, (uint64_t)t->o.batch);
+	if (out->save_every && t->opt.step % out->save_every == 0) {
+		if (mae_train_save(out->ckpt_path, t) < 0) {
+			r->res->stopped = 0;
+			return -1;
+		}
+		r->res->saved_step = t->opt.step;
+	}
+	return 0;
+}
+
+/* Skips the records of the steps a resumed run has taken (none when it has
+ * taken all its steps: it is written out as it is). */
+static int skip_taken(train_run *r)
+{
+	mae_trainer *t = r->t;
+	for (long k = 0; t->opt.step < t->o.total && k < t->opt.step; k++) {
+		if (recbatch_read(&r->recs, r->rd) < 0)
+			return -1;
+		if (r->recs.n < t->o.batch)
+			return err_set("%s: the input ends within the records of the %ld steps the "
+				       "resumed run has taken", rec_reader_name(r->rd), t->opt.step);
+	}
+	return 0;
+}
+
+int mae_train_run(mae_trainer *t, rec_reader *rd, const mae_train_output *out, progress *prog,
+		  mae_train_result *res)
+{
+	*res = (mae_train_result){.saved_step = -1, .stopped = 0};
+	if (out->log && out->log_new &&
+	    log_line(out, "step\tloss\tlr\tgrad_norm\tseconds\n") < 0)
+		return -1;
+	train_run r = {.t = t, .rd = rd, .out = out, .prog = prog, .res = res};
+	r.pixels = calloc((size_t)t->o.batch, sizeof *r.pixels);
+	r.masks = calloc((size_t)t->o.batch, sizeof *r.masks);
+	int rc = recbatch_init(&r.recs, t->o.batch);
+	if (rc < 0 || !r.pixels || !r.masks) {
+		rc = err_set("out of memory");
+	} else {
+		r.start = seconds_now();
+		res->stopped = 1;
+		rc = skip_taken(&r);
+	}
+	if (rc == 0) {
+		prog->done = (uint64_t)t->opt.step * t->o.batch;
+		rc = mae_readahead_loop(read_ahead, run_step, &r);
+	}
+	if (rc == 0 && t->opt.step < t->o.total)
+		rc = err_set("%s: the input ended after %ld of the %ld steps", rec_reader_name(rd),
+			     t->opt.step, t->o.total);
+	recbatch_free(&r.recs);
+	free(r.pixels);
+	free(r.masks);
+	return rc;
 }

@@ -1,11 +1,17 @@
-/* One MAE pretraining step as main_pretrain.py's train_one_epoch takes it:
- * lr from the schedule, forward, loss, backward, optional clipping, AdamW. */
+/* MAE pretraining as main_pretrain.py's train_one_epoch takes it: a step
+ * is lr from the schedule, forward, loss, backward, optional clipping,
+ * AdamW; a run takes the steps over a record stream. */
 #ifndef MASKPIPE_MAE_TRAIN_H
 #define MASKPIPE_MAE_TRAIN_H
 
+#include <stdio.h>
+
+#include "common/progress.h"
 #include "mae/adamw.h"
 #include "mae/mae_batch.h"
 #include "mae/mae_model.h"
+#include "stream/rec.h"
+#include "stream/rec_io.h"
 
 typedef struct mae_train_opts {
 	int batch;
@@ -53,5 +59,60 @@ int mae_trainer_prefetch(mae_trainer *t, const uint8_t *const *pixels,
 /* mae_trainer_step on the first batch mae_trainer_prefetch built; the
  * same results as mae_trainer_step on its images. */
 int mae_trainer_step_prefetched(mae_trainer *t, mae_step_info *info);
+
+/* The checkpoint metadata key of the batch size: a resumed run skips the
+ * records its steps used, which only a run with the same batch size can
+ * count. */
+#define MAE_TRAIN_BATCH_KEY "train.batch"
+
+/* Writes the trainer's model and AdamW state to the checkpoint path
+ * (atomically), with the batch size under MAE_TRAIN_BATCH_KEY. 0, or -1
+ * with a message. */
+int mae_train_save(const char *path, const mae_trainer *t);
+
+/* Loads the run saved in the checkpoint path into t (set up by
+ * mae_trainer_init, with no model yet) to continue it exactly: its model
+ * on be, which must have want's config unless want is NULL, and its AdamW
+ * state. 0; 1 with a message when the run used another batch size (a
+ * resumed run skips the records its steps used, which only the same batch
+ * size can count); -1 with a message on any other failure, a run past
+ * t->o.total steps included. */
+int mae_train_resume(mae_trainer *t, const char *path, const backend *be,
+		     const mae_config *want);
+
+/* The total steps from the counts rec-repeat's header holds into *total:
+ * 0, 1 when the header has none, -1 with a message when their product
+ * overflows. */
+int mae_train_steps_from_header(const rec *header, int batch, long *total);
+
+/* What a run writes besides the model. */
+typedef struct mae_train_output {
+	const char *ckpt_path; /* the checkpoint, written every save_every steps */
+	long save_every;       /* 0: never */
+	FILE *log;             /* one TSV line per step (step, loss, lr, grad_norm,
+				* seconds), on the disk when its step ends; or NULL */
+	const char *log_path;  /* its name, for messages */
+	int log_new;           /* the log is new: its header line first */
+} mae_train_output;
+
+/* How a run ended. */
+typedef struct mae_train_result {
+	long saved_step; /* the step ckpt_path holds from the last save_every, -1: none */
+	int stopped;     /* 1: a failure of the input or of a step stopped the run
+			  * before its last step; 0: memory, the log or the
+			  * checkpoint failed */
+} mae_train_result;
+
+/* Takes the trainer's steps, from t->opt.step up to t->o.total, on
+ * batches of t->o.batch records of rd (each with `img`, `grid` and
+ * `mask`); a last short batch is dropped (drop_last). A resumed run
+ * (t->opt.step > 0) first skips the records its steps consumed. The batch
+ * of the next step is read and staged while a step runs
+ * (mae_readahead_loop). An input that ends before the last step is a
+ * failure: a schedule cut short is not the run asked for. Progress counts
+ * images from t->opt.step * t->o.batch. 0, or -1 with a message and *res
+ * saying what ckpt_path holds; the model is not written at the end. */
+int mae_train_run(mae_trainer *t, rec_reader *rd, const mae_train_output *out, progress *prog,
+		  mae_train_result *res);
 
 #endif

@@ -97,15 +97,16 @@ static void logreg_gradient_matches_differences(void)
 		m.b[c] = (float)(0.5 * gaussian(&g));
 	float dw[20], db[4], dw2[20], db2[4];
 	const double wd = 0.3, eps = 1e-2;
-	logreg_loss(&m, x, cls, n, wd, dw, db);
+	double loss, up, down;
+	CHECK_EQ(logreg_loss(&m, x, cls, n, wd, dw, db, &loss), 0);
 	double worst = 0;
 	for (size_t i = 0; i < dim * k + k; i++) {
 		float *p = i < dim * k ? &m.w[i] : &m.b[i - dim * k];
 		float keep = *p;
 		*p = keep + (float)eps;
-		double up = logreg_loss(&m, x, cls, n, wd, dw2, db2);
+		CHECK_EQ(logreg_loss(&m, x, cls, n, wd, dw2, db2, &up), 0);
 		*p = keep - (float)eps;
-		double down = logreg_loss(&m, x, cls, n, wd, dw2, db2);
+		CHECK_EQ(logreg_loss(&m, x, cls, n, wd, dw2, db2, &down), 0);
 		*p = keep;
 		double numeric = (up - down) / (2 * eps);
 		double analytic = i < dim * k ? dw[i] : db[i - dim * k];
