@@ -28,4 +28,9 @@ size_t rec_class_dir(char *dst, const rec *r, char *const *classes, size_t n_cla
  * class_dir may be "" or NULL. */
 char *rec_png_path(const rec *r, const char *dir, const char *class_dir);
 
+/* rec-png's file of r: rec_png_path under dir, and with by_label in r's
+ * class directory (rec_class_dir of the header's classes), made first. */
+char *rec_png_path_made(const rec *r, const char *dir, int by_label, char *const *classes,
+			size_t n_classes);
+
 #endif
