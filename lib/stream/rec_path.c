@@ -21,6 +21,15 @@ size_t path_append_safe(char *dst, size_t len, const char *s, size_t s_len, size
 	return len;
 }
 
+size_t path_safe_name(char *dst, const char *s)
+{
+	size_t len = path_append_safe(dst, 0, s, strlen(s), REC_PATH_PART_MAX);
+	dst[len] = '\0';
+	if (dst[0] == '.')
+		dst[0] = '_';
+	return len;
+}
+
 size_t rec_class_dir(char *dst, const rec *r, char *const *classes, size_t n_classes)
 {
 	int64_t label;

@@ -16,6 +16,12 @@
  * Returns the new length; dst needs room for max more bytes. */
 size_t path_append_safe(char *dst, size_t len, const char *s, size_t s_len, size_t max);
 
+/* s as one file name, into dst (of at least REC_PATH_PART_MAX + 1 bytes):
+ * path_append_safe cut to REC_PATH_PART_MAX bytes (so a long name still
+ * fits), and never a hidden file (a leading '.' becomes '_'). Returns the
+ * length. */
+size_t path_safe_name(char *dst, const char *s);
+
 /* The class directory of a record in an ImageFolder tree, into dst (of at
  * least REC_PATH_PART_MAX + 1 bytes): the class name when `classes` has
  * one for its label, else the label zero-padded to 4 digits so that sorted
