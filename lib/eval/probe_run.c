@@ -36,9 +36,8 @@ static int score(probe_result *res, probe_set *train, probe_set *test, const pro
 	return 0;
 }
 
-int probe_run(probe_result *res, probe_set *train, probe_set *test, const probe_run_opts *o)
+static int run(probe_result *res, probe_set *train, probe_set *test, const probe_run_opts *o)
 {
-	memset(res, 0, sizeof *res);
 	if (check_sets(train, test, o) < 0)
 		return -1;
 	if (o->export_npy && (probe_set_write_npy(train, o->export_npy, "train") < 0 ||
@@ -64,6 +63,15 @@ int probe_run(probe_result *res, probe_set *train, probe_set *test, const probe_
 	res->report = (probe_report){o->features, train->dim, train->n, test->n, classes, &res->acc,
 				     o->knn ? NULL : &res->probe, o->probe, o->knn, o->temperature};
 	return o->save_head ? probe_head_save(o->save_head, &res->probe, classes, o->features) : 0;
+}
+
+int probe_run(probe_result *res, probe_set *train, probe_set *test, const probe_run_opts *o)
+{
+	memset(res, 0, sizeof *res);
+	if (run(res, train, test, o) == 0)
+		return 0;
+	probe_result_free(res);
+	return -1;
 }
 
 void probe_result_free(probe_result *res)

@@ -29,7 +29,8 @@ typedef struct probe_result {
 } probe_result;
 
 /* Evaluates; train and test are standardised (linear probe) and given
- * their classes in place. -1 with a message naming the stream at fault. */
+ * their classes in place. -1 with a message naming the stream at fault,
+ * res then freed. */
 int probe_run(probe_result *res, probe_set *train, probe_set *test, const probe_run_opts *o);
 void probe_result_free(probe_result *res);
 

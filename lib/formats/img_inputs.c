@@ -93,13 +93,13 @@ static int decode_tree(decoder *d, const img_input *in, int n_trees)
 
 static int decode_stdin(decoder *d)
 {
-	uint8_t *data;
+	uint8_t *data = NULL;
 	size_t len;
-	if (datafile_read_all("/dev/stdin", IMG_MAX_BYTES, &data, &len) < 0 ||
-	    image_decode(data, len, &d->im) < 0)
-		return err_prefix("stdin: ");
+	int rc = datafile_read_all("/dev/stdin", IMG_MAX_BYTES, &data, &len);
+	if (rc == 0)
+		rc = image_decode(data, len, &d->im);
 	free(data);
-	return emit(d, "stdin", -1, -1);
+	return rc < 0 ? err_prefix("stdin: ") : emit(d, "stdin", -1, -1);
 }
 
 int img_inputs_decode(const img_inputs *in, const img_inputs_opts *o, const img_sink *sink)
