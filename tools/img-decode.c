@@ -1,18 +1,10 @@
 /* img-decode: images, image trees and data-set files to records. */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
-#include "formats/imgdir.h"
-#include "formats/fileio.h"
-#include "formats/image.h"
-#include "formats/imgsrc.h"
 #include "common/progress.h"
-#include "common/utf8.h"
+#include "formats/img_inputs.h"
 
 static const char help[] =
 	"Usage: img-decode [OPTION]... [PATH]...\n"
@@ -43,143 +35,30 @@ static const char help[] =
 	"\n"
 	"See img-decode(1) and maskpipe-rec(5).\n";
 
-typedef struct decode_opts {
-	uint32_t channels; /* 0: as stored, less alpha */
-	uint64_t offset, limit;
-	int skip_bad;
-	imgsrc_opts src;
-} decode_opts;
-
-/* The running state: where records go and how many images were seen. */
-typedef struct decoder {
-	const decode_opts *o;
+/* The records' side of the decoding: each image becomes a record. */
+typedef struct writing {
 	rec_writer *w;
 	rec r;
-	img im;
-	uint64_t seen;    /* images met so far, offset included */
-	uint64_t written; /* records written */
-	uint64_t skipped; /* unreadable files passed over with --skip-bad */
 	progress prog;
-} decoder;
+	uint64_t skipped; /* unreadable files passed over with --skip-bad */
+} writing;
 
-static int done(const decoder *d)
+static int put_image(void *ctx, const char *id, int64_t label, int64_t label_coarse,
+		     const img *im)
 {
-	return d->written >= d->o->limit;
+	writing *x = ctx;
+	if (rec_make_image(&x->r, id, label, label_coarse, im) < 0)
+		return -1;
+	cli_put(x->w, &x->r);
+	progress_add(&x->prog, 1);
+	return 0;
 }
 
-/* Handles a failure to read one image file: fatal unless --skip-bad. */
-static void bad_file(decoder *d)
+static void skipped_file(void *ctx)
 {
-	if (!d->o->skip_bad)
-		cli_fail_output(d->w);
+	writing *x = ctx;
 	fprintf(stderr, "%s: %s (skipped)\n", cli_prog(), err_msg());
-	d->skipped++;
-}
-
-/* Writes the decoded d->im as a record. */
-static void emit(decoder *d, const char *id, int64_t label, int64_t label_coarse)
-{
-	if (d->seen++ < d->o->offset)
-		return;
-	size_t id_len = strlen(id);
-	if (utf8_invalid_at(id, id_len) < id_len) {
-		/* an escape could be mistaken for a name that has one: refused */
-		err_set("%s: the file name is not valid UTF-8, which ids must be: rename the file",
-			id);
-		bad_file(d);
-		return;
-	}
-	if (img_convert(&d->im, d->o->channels) < 0 ||
-	    rec_make_image(&d->r, id, label, label_coarse, &d->im) < 0) {
-		err_prefix("%s: ", id);
-		cli_fail_output(d->w);
-	}
-	cli_put(d->w, &d->r);
-	d->written++;
-	progress_add(&d->prog, 1);
-}
-
-/* Decodes every image of a file; `id` overrides the reader's id. */
-static void decode_file(decoder *d, const char *path, const imgsrc_opts *opts, const char *id,
-			int64_t label)
-{
-	imgsrc *src = imgsrc_open(path, opts);
-	if (!src) {
-		bad_file(d);
-		return;
-	}
-	char src_id[4096];
-	int64_t src_label, label_coarse;
-	int rc = 0;
-	while (!done(d) && (rc = imgsrc_next(src, &d->im, &src_label, &label_coarse, src_id,
-					     sizeof src_id)) > 0)
-		emit(d, id ? id : src_id, label >= 0 ? label : src_label, label_coarse);
-	imgsrc_close(src);
-	if (!done(d) && rc < 0)
-		bad_file(d);
-}
-
-/* The number of images in a file, for the progress display: -1 when it
- * cannot be known before reading (a problem is reported when decoding). */
-static int64_t file_image_count(const char *path, const imgsrc_opts *opts)
-{
-	struct stat st;
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-		return -1; /* a pipe cannot be read twice */
-	imgsrc *src = imgsrc_open(path, opts);
-	int64_t n_images = src ? imgsrc_count(src) : -1;
-	imgsrc_close(src);
-	return n_images;
-}
-
-/* An argument: a file (an image or a data set) or a tree to list. */
-typedef struct input {
-	const char *path;
-	int is_tree;
-	imgdir tree;
-} input;
-
-/* How many images the run will write, for the progress display; 0 when a
- * file cannot tell before it is read. */
-static uint64_t images_to_decode(const input *inputs, int n_inputs, const decode_opts *o)
-{
-	uint64_t total = 0;
-	for (int i = 0; i < n_inputs; i++) {
-		int64_t n_images = inputs[i].is_tree ? (int64_t)inputs[i].tree.n_files
-						      : file_image_count(inputs[i].path, &o->src);
-		if (n_images < 0)
-			return 0;
-		total += (uint64_t)n_images;
-	}
-	total = total > o->offset ? total - o->offset : 0;
-	return total < o->limit ? total : o->limit;
-}
-
-static int is_dir(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The class names of every directory input, which must agree. */
-static int check_same_classes(const imgdir *a, const imgdir *b, const char *b_path)
-{
-	int same = a->n_classes == b->n_classes;
-	for (size_t i = 0; same && i < a->n_classes; i++)
-		same = strcmp(a->classes[i], b->classes[i]) == 0;
-	return same ? 0 : err_set("%s: its class directories differ from the first directory's", b_path);
-}
-
-static void decode_stdin(decoder *d)
-{
-	uint8_t *data;
-	size_t len;
-	if (datafile_read_all("/dev/stdin", IMG_MAX_BYTES, &data, &len) < 0 || image_decode(data, len, &d->im) < 0) {
-		err_prefix("stdin: ");
-		cli_fail_output(d->w);
-	}
-	free(data);
-	emit(d, "stdin", -1, -1);
+	x->skipped++;
 }
 
 int main(int argc, char **argv)
@@ -197,7 +76,7 @@ int main(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		CLI_OPTIONS_COMMON,
 	};
-	decode_opts o = {.limit = UINT64_MAX};
+	img_inputs_opts o = {.limit = UINT64_MAX};
 	const char *out_path = NULL;
 	int quiet = 0, opt;
 	cli_init(argc, argv);
@@ -223,75 +102,37 @@ int main(int argc, char **argv)
 		CLI_CASES_COMMON(help);
 		}
 	}
-	int n_inputs = argc - optind;
-	input *inputs = calloc(n_inputs ? (size_t)n_inputs : 1, sizeof *inputs);
-	if (!inputs) {
-		err_set("out of memory");
+	img_inputs inputs;
+	if (img_inputs_open(&inputs, argv + optind, argc - optind) < 0)
 		cli_fail();
-	}
-	/* trees are listed first: their classes go into the header */
-	const imgdir *first_tree = NULL;
-	int n_trees = 0;
-	for (int i = 0; i < n_inputs; i++) {
-		inputs[i].path = argv[optind + i];
-		if (!(inputs[i].is_tree = is_dir(inputs[i].path)))
-			continue;
-		if (imgdir_list(inputs[i].path, &inputs[i].tree) < 0 ||
-		    (first_tree && check_same_classes(first_tree, &inputs[i].tree, inputs[i].path) < 0))
-			cli_fail();
-		if (!first_tree)
-			first_tree = &inputs[i].tree;
-		n_trees++;
-	}
 	rec header;
 	rec_init(&header);
 	if (cli_header_make(&header, NULL) < 0)
 		cli_fail();
+	const imgdir *first_tree = inputs.first_tree;
 	if (first_tree && first_tree->n_classes &&
 	    rec_set_strs(&header, "classes", first_tree->classes, first_tree->n_classes) < 0) {
-		err_prefix("%s: a class directory's name: ", inputs[0].path);
+		err_prefix("%s: a class directory's name: ", inputs.items[0].path);
 		cli_fail();
 	}
 
-	decoder d = {.o = &o};
-	rec_init(&d.r);
-	d.w = cli_open_output(out_path);
-	cli_put(d.w, &header);
-	progress_start(&d.prog, "images", 0, quiet);
-	if (d.prog.enabled) /* counting opens every file once more: only for the display */
-		d.prog.total = images_to_decode(inputs, n_inputs, &o);
-	if (n_inputs == 0)
-		decode_stdin(&d);
-	for (int i = 0; i < n_inputs && !done(&d); i++) {
-		const input *in = &inputs[i];
-		if (!in->is_tree) {
-			decode_file(&d, in->path, &o.src, NULL, -1);
-			continue;
-		}
-		for (size_t f = 0; f < in->tree.n_files && !done(&d); f++) {
-			const imgdir_file *file = &in->tree.files[f];
-			char *full;
-			if (asprintf(&full, "%s/%s", in->path, file->rel_path) < 0) {
-				err_set("out of memory");
-				cli_fail_output(d.w);
-			}
-			imgsrc_opts by_name = o.src;
-			by_name.format = imgdir_format_of(file->rel_path);
-			/* ids stay unique when several trees share a layout */
-			decode_file(&d, full, &by_name, n_trees > 1 ? full : file->rel_path, file->label);
-			free(full);
-		}
-	}
-	progress_end(&d.prog);
-	cli_close_output(d.w);
-	if (d.skipped)
+	writing x = {0};
+	rec_init(&x.r);
+	x.w = cli_open_output(out_path);
+	cli_put(x.w, &header);
+	progress_start(&x.prog, "images", 0, quiet);
+	if (x.prog.enabled) /* counting opens every file once more: only for the display */
+		x.prog.total = img_inputs_count(&inputs, &o);
+	img_sink sink = {put_image, skipped_file, &x};
+	if (img_inputs_decode(&inputs, &o, &sink) < 0)
+		cli_fail_output(x.w);
+	progress_end(&x.prog);
+	cli_close_output(x.w);
+	if (x.skipped)
 		fprintf(stderr, "%s: skipped %llu unreadable image file%s\n", cli_prog(),
-			(unsigned long long)d.skipped, d.skipped == 1 ? "" : "s");
-	for (int i = 0; i < n_inputs; i++)
-		imgdir_free(&inputs[i].tree);
-	free(inputs);
-	img_free(&d.im);
-	rec_free(&d.r);
+			(unsigned long long)x.skipped, x.skipped == 1 ? "" : "s");
+	img_inputs_free(&inputs);
+	rec_free(&x.r);
 	rec_free(&header);
 	return 0;
 }

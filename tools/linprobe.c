@@ -2,20 +2,15 @@
  * record stream, reports the accuracy on another. */
 #include <cblas.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/atomic.h"
 #include "cli/cli.h"
 #include "cli/cli_real.h"
-#include "common/grow.h"
 #include "eval/knn.h"
-#include "eval/linprobe.h"
-#include "formats/npy.h"
-#include "eval/probe_report.h"
-#include "formats/safetensors.h"
+#include "eval/probe_run.h"
+#include "eval/probe_split.h"
 
 static const char help[] =
 	"Usage: linprobe [OPTION]... --train TRAIN [TEST]\n"
@@ -58,10 +53,9 @@ static const char help[] =
 	"See linprobe(1).\n";
 
 typedef struct options {
-	const char *train_path, *split, *save_head, *export_npy, *out_path;
-	int pixels, max_iter, knn, threads, quiet;
-	double temperature, val;
-	uint64_t seed;
+	const char *train_path, *split, *out_path;
+	int pixels, threads, quiet;
+	probe_run_opts run;
 	linprobe_opts probe;
 } options;
 
@@ -79,82 +73,10 @@ static void parse_wd(const char *arg, linprobe_opts *o)
 		cli_usage("--wd: no value given");
 }
 
-/* A stream read into set; take (when not NULL) marks the records whose id
- * starts with prefix. */
-typedef struct reading {
-	probe_set *set;
-	int pixels;
-	const char *prefix;
-	uint8_t **take;
-	size_t take_cap;
-} reading;
-
-static int add_example(void *ctx, const rec *r)
+static void read_set(const char *path, probe_set *set, probe_split *split, const options *o)
 {
-	reading *x = ctx;
-	if (probe_set_add_record(x->set, r, x->pixels) < 0)
-		return -1;
-	if (!x->take)
-		return 0;
-	const char *id;
-	uint32_t len;
-	if (rec_get_str(r, "id", &id, &len) != 0)
-		return err_set("no id to split by");
-	if (grow_array(x->take, &x->take_cap, x->set->n, 1) < 0)
-		return -1;
-	size_t n = strlen(x->prefix);
-	(*x->take)[x->set->n - 1] = len >= n && memcmp(id, x->prefix, n) == 0;
-	return 0;
-}
-
-static void read_set(const char *path, int pixels, probe_set *set, const char *prefix,
-		     uint8_t **take, int quiet)
-{
-	reading x = {set, pixels, prefix, take, 0};
-	cli_read_each(path, quiet, add_example, &x);
-}
-
-static void save_head(const char *path, const linprobe *p, const probe_classes *classes,
-		      const char *features)
-{
-	float *labels = malloc((size_t)classes->n * sizeof(float));
-	if (!labels) {
-		err_set("out of memory");
-		cli_fail();
-	}
-	for (int c = 0; c < classes->n; c++)
-		labels[c] = (float)classes->label[c];
-	size_t k = (size_t)classes->n, dim = p->head.dim;
-	st_tensor t[5] = {
-		{"weight", 2, {(int64_t)k, (int64_t)dim}, p->head.w, k * dim},
-		{"bias", 1, {(int64_t)k}, p->head.b, k},
-		{"mean", 1, {(int64_t)dim}, p->mean, dim},
-		{"sd", 1, {(int64_t)dim}, p->sd, dim},
-		{"classes", 1, {(int64_t)k}, labels, k},
-	};
-	char wd[32];
-	snprintf(wd, sizeof wd, "%g", p->wd);
-	const char *meta[] = {"features", features, "wd", wd,
-			      "use", "logits = ((x - mean) / sd) @ weight.T + bias"};
-	if (st_write(path, t, 5, meta, 3) < 0)
-		cli_fail();
-	free(labels);
-}
-
-static void export_npy(const char *prefix, const char *part, const probe_set *s)
-{
-	char *x_path = NULL, *y_path = NULL;
-	if (asprintf(&x_path, "%s_%s_x.npy", prefix, part) < 0 ||
-	    asprintf(&y_path, "%s_%s_y.npy", prefix, part) < 0) {
-		err_set("out of memory");
-		cli_fail();
-	}
-	size_t shape[2] = {s->n, s->dim};
-	if (npy_write(x_path, "<f4", shape, 2, s->x, sizeof(float)) < 0 ||
-	    npy_write(y_path, "<i8", shape, 1, s->label, sizeof(int64_t)) < 0)
-		cli_fail();
-	free(x_path);
-	free(y_path);
+	probe_reading reading = {set, o->pixels, split};
+	cli_read_each(path, o->quiet, probe_read_record, &reading);
 }
 
 int main(int argc, char **argv)
@@ -177,7 +99,9 @@ int main(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		CLI_OPTIONS_COMMON,
 	};
-	options o = {.max_iter = 100, .threads = 1, .temperature = KNN_TEMPERATURE, .val = 0.1};
+	options o = {.threads = 1,
+		     .run = {.temperature = KNN_TEMPERATURE},
+		     .probe = {.val_fraction = 0.1, .max_iter = 100}};
 	parse_wd("1e-2,1e-3,1e-4,1e-5,1e-6", &o.probe);
 	int opt;
 	cli_init(argc, argv);
@@ -187,13 +111,13 @@ int main(int argc, char **argv)
 		case SPLIT: o.split = optarg; break;
 		case PIXELS: o.pixels = 1; break;
 		case WD: parse_wd(optarg, &o.probe); break;
-		case VAL: o.val = cli_real("--val", optarg, 0, 1, 1); break;
-		case MAX_ITER: o.max_iter = (int)cli_int("--max-iter", optarg, 1, 100000); break;
-		case KNN: o.knn = (int)cli_int("--knn", optarg, 1, 10000); break;
-		case TEMP: o.temperature = cli_real("--temperature", optarg, 1e-6, 1e6, 0); break;
-		case 's': o.seed = (uint64_t)cli_int("--seed", optarg, 0, INT64_MAX); break;
-		case SAVE_HEAD: o.save_head = cli_output_arg(optarg); break;
-		case EXPORT_NPY: o.export_npy = optarg; break;
+		case VAL: o.probe.val_fraction = cli_real("--val", optarg, 0, 1, 1); break;
+		case MAX_ITER: o.probe.max_iter = (int)cli_int("--max-iter", optarg, 1, 100000); break;
+		case KNN: o.run.knn = (int)cli_int("--knn", optarg, 1, 10000); break;
+		case TEMP: o.run.temperature = cli_real("--temperature", optarg, 1e-6, 1e6, 0); break;
+		case 's': o.probe.seed = (uint64_t)cli_int("--seed", optarg, 0, INT64_MAX); break;
+		case SAVE_HEAD: o.run.save_head = cli_output_arg(optarg); break;
+		case EXPORT_NPY: o.run.export_npy = optarg; break;
 		case 'j': o.threads = (int)cli_int("--threads", optarg, 1, 256); break;
 		case 'o': o.out_path = cli_output_arg(optarg); break;
 		case 'q': o.quiet = 1; break;
@@ -202,7 +126,7 @@ int main(int argc, char **argv)
 	}
 	if (!o.train_path == !o.split)
 		cli_usage("give either --train FILE or --split SPEC");
-	if (o.knn && o.save_head)
+	if (o.run.knn && o.run.save_head)
 		cli_usage("--save-head saves a linear probe, not a k-NN");
 	const char *test_path = cli_one_input(argc, argv);
 	int stdin_train = o.train_path && strcmp(o.train_path, "-") == 0;
@@ -216,85 +140,33 @@ int main(int argc, char **argv)
 	probe_set_init(&train);
 	probe_set_init(&test);
 	if (o.train_path) {
-		read_set(o.train_path, o.pixels, &train, NULL, NULL, o.quiet);
-		read_set(test_path, o.pixels, &test, NULL, NULL, o.quiet);
+		read_set(o.train_path, &train, NULL, &o);
+		read_set(test_path, &test, NULL, &o);
 	} else {
-		char *end;
-		double fraction = strtod(o.split, &end);
-		int is_fraction = *end == '\0' && end != o.split;
-		if (is_fraction && !(fraction > 0 && fraction < 1))
-			cli_usage("--split: a fraction is between 0 and 1, not '%s'", o.split);
-		uint8_t *take = NULL;
-		read_set(test_path, o.pixels, &train, o.split, is_fraction ? NULL : &take, o.quiet);
-		if ((is_fraction ? probe_set_hold_out(&train, &test, fraction, o.seed)
-				 : probe_set_move(&train, &test, take)) < 0)
+		probe_split split;
+		if (probe_split_parse(&split, o.split) < 0)
+			cli_usage("%s", err_msg());
+		read_set(test_path, &train, &split, &o);
+		if (probe_split_apply(&split, &train, &test, o.probe.seed) < 0)
 			cli_fail();
-		free(take);
+		probe_split_free(&split);
 	}
-	const char *train_name = cli_input_name(o.split ? test_path : o.train_path);
-	if (train.n == 0 || test.n == 0) {
-		err_set("%s: no %s examples%s", train.n == 0 ? train_name : cli_input_name(test_path),
-			train.n == 0 ? "training" : "test",
-			o.split ? " after the --split" : "");
+	o.run.features = o.pixels ? "pixels" : "emb";
+	o.run.train_name = cli_input_name(o.split ? test_path : o.train_path);
+	o.run.test_name = cli_input_name(test_path);
+	o.run.split = o.split != NULL;
+	o.run.probe = &o.probe;
+	probe_result res;
+	if (probe_run(&res, &train, &test, &o.run) < 0)
 		cli_fail();
-	}
-	if (train.dim != test.dim) {
-		err_set("%s: %zu features, %s: %zu", train_name, train.dim, cli_input_name(test_path),
-			test.dim);
-		cli_fail();
-	}
-	if (o.export_npy) {
-		export_npy(o.export_npy, "train", &train);
-		export_npy(o.export_npy, "test", &test);
-	}
-	probe_classes classes;
-	if (probe_classes_of(&classes, &train) < 0 || probe_set_classify(&train, &classes) < 0 ||
-	    probe_set_classify(&test, &classes) < 0)
-		cli_fail();
-	if (!o.knn && classes.n < 2) {
-		err_set("%s: the training examples have one class (label %" PRId64 "): nothing to "
-			"learn", train_name, classes.label[0]);
-		cli_fail();
-	}
-	float *scores = malloc(test.n * (size_t)classes.n * sizeof(float));
-	if (!scores) {
-		err_set("out of memory");
-		cli_fail();
-	}
-	o.probe.val_fraction = o.val;
-	o.probe.seed = o.seed;
-	o.probe.max_iter = o.max_iter;
-	linprobe probe = {0};
-	if (o.knn) {
-		if (knn_votes(train.x, train.cls, train.n, test.x, test.n, train.dim, o.knn,
-			      o.temperature, classes.n, scores) < 0)
-			cli_fail();
-	} else {
-		if (linprobe_fit(&probe, &train, classes.n, &o.probe) < 0)
-			cli_fail();
-		probe_standardise(&test, probe.mean, probe.sd);
-		logreg_scores(&probe.head, test.x, test.n, scores);
-	}
-	probe_accuracy acc;
-	if (probe_accuracy_of(&acc, scores, test.cls, test.n, classes.n) < 0) {
-		err_prefix("%s: ", cli_input_name(test_path));
-		cli_fail();
-	}
-	probe_report report = {o.pixels ? "pixels" : "emb", train.dim, train.n, test.n, &classes,
-			       &acc, o.knn ? NULL : &probe, &o.probe, o.knn, o.temperature};
-	if (o.save_head)
-		save_head(o.save_head, &probe, &classes, report.features);
 	if (!o.quiet)
-		probe_report_text(stderr, &report);
-	char *json = probe_report_json(&report);
+		probe_report_text(stderr, &res.report);
+	char *json = probe_report_json(&res.report);
 	if (!json)
 		cli_fail();
 	cli_write_line(o.out_path, json);
 	free(json);
-	free(scores);
-	probe_accuracy_free(&acc);
-	linprobe_free(&probe);
-	probe_classes_free(&classes);
+	probe_result_free(&res);
 	probe_set_free(&train);
 	probe_set_free(&test);
 	return 0;

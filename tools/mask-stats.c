@@ -39,37 +39,10 @@ typedef struct options {
 	int positions;
 } options;
 
-/* The stream's label: the header's mask_strategy, else its file name;
- * NULL with a message when mask_strategy is not a UTF-8 str. */
-static char *stream_label(const rec *header, const char *path)
-{
-	const char *s;
-	uint32_t len;
-	int rc = rec_get_str(header, "mask_strategy", &s, &len);
-	char *label = rc < 0 ? NULL : rc == 0 ? strndup(s, len) : strdup(path ? path : "-");
-	if (rc >= 0 && !label)
-		err_set("out of memory");
-	return label;
-}
-
-static void print_frequencies(FILE *f, const mask_stats *s)
-{
-	for (uint32_t y = 0; y < s->grid.gh; y++)
-		for (uint32_t x = 0; x < s->grid.gw; x++)
-			fprintf(f, "%.4f%c", mask_stats_freq(s, y * s->grid.gw + x),
-				x + 1 < s->grid.gw ? ' ' : '\n');
-}
-
 static int write_outputs(const mask_stats *s, const char *label, int n_same, const options *opt)
 {
-	/* the label as a file name, as rec-png names its files (cut to
-	 * REC_PATH_PART_MAX bytes, so a long strategy still fits), and never
-	 * a hidden file */
 	char name[REC_PATH_PART_MAX + 1];
-	size_t len = path_append_safe(name, 0, label, strlen(label), REC_PATH_PART_MAX);
-	name[len] = '\0';
-	if (name[0] == '.')
-		name[0] = '_';
+	path_safe_name(name, label);
 	char suffix[16] = "";
 	if (n_same > 1)
 		snprintf(suffix, sizeof suffix, "_%d", n_same);
@@ -93,7 +66,7 @@ static int write_outputs(const mask_stats *s, const char *label, int n_same, con
 	if (rc == 0 && !f)
 		rc = err_set("%s: out of memory", txt_path);
 	if (f) {
-		print_frequencies(f, s);
+		mask_stats_print_freq(f, s);
 		if (fclose(f) != 0)
 			rc = err_set("%s: out of memory", txt_path);
 		else
@@ -113,7 +86,7 @@ static char *one_stream(const char *path, const options *opt, char **labels, int
 	const rec *header = rec_reader_header(rd);
 	if (!header)
 		cli_fail();
-	char *label = stream_label(header, path);
+	char *label = mask_stats_label(header, path);
 	if (!label) {
 		err_prefix("%s: header: ", rec_reader_name(rd));
 		cli_fail();
@@ -149,7 +122,7 @@ static char *one_stream(const char *path, const options *opt, char **labels, int
 	       (unsigned long long)sum.n_masks, sum.mean_ratio, sum.min_freq, sum.max_freq, sum.entropy,
 	       sum.diversity, (unsigned long long)sum.n_pairs);
 	if (opt->positions)
-		print_frequencies(stdout, &s);
+		mask_stats_print_freq(stdout, &s);
 	mask_stats_free(&s);
 	rec_free(&r);
 	rec_reader_close(rd);

@@ -1,19 +1,16 @@
 /* rec-png: writes the images of a record stream as PNG files, one per
  * record or one contact sheet, so a person can look at any stage. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "image/boxes.h"
 #include "cli/cli.h"
-#include "common/grow.h"
+#include "common/img_tiles.h"
 #include "common/mkdirs.h"
-#include "stream/rec_path.h"
 #include "formats/png_codec.h"
-#include "common/sizelimit.h"
+#include "image/rec_picture.h"
+#include "stream/rec_path.h"
 
 static const char help[] =
 	"Usage: rec-png [OPTION]... [FILE]\n"
@@ -55,24 +52,6 @@ typedef struct options {
 	size_t n_classes;
 } options;
 
-/* The record's file, its class directory made first under --by-label. */
-static char *file_name(const rec *r, const options *opt)
-{
-	char class_dir[REC_PATH_PART_MAX + 1] = "";
-	if (opt->by_label && rec_class_dir(class_dir, r, opt->classes, opt->n_classes) > 0) {
-		char *dir;
-		if (asprintf(&dir, "%s/%s", opt->dir, class_dir) < 0) {
-			err_set("out of memory");
-			return NULL;
-		}
-		int rc = mkdirs(dir);
-		free(dir);
-		if (rc < 0)
-			return NULL;
-	}
-	return rec_png_path(r, opt->dir, class_dir);
-}
-
 static int write_png(const char *path, const img *im, const options *opt)
 {
 	if (image_png_write_file(path, im) < 0)
@@ -82,68 +61,15 @@ static int write_png(const char *path, const img *im, const options *opt)
 	return 0;
 }
 
-/* The picture of a record: its image enlarged, and its boxes drawn. */
-static int render(img *out, const rec *r, const img_view *view, options *opt)
-{
-	if (img_alloc(out, view->w * opt->scale, view->h * opt->scale, view->c) < 0)
-		return err_prefix("scaled %u times: ", opt->scale);
-	img_blit_scaled(out, 0, 0, view, opt->scale);
-	if (opt->n_boxes < 0)
-		return 0;
-	size_t n;
-	if (rec_get_boxes(r, &opt->boxes, &opt->boxes_cap, &n) < 0 ||
-	    (out->c < 3 && img_convert(out, 3) < 0))
-		return -1;
-	if (opt->n_boxes && (size_t)opt->n_boxes < n)
-		n = (size_t)opt->n_boxes;
-	img_draw_boxes(out, opt->boxes, n, opt->scale);
-	return 0;
-}
-
 static int write_record_png(const rec *r, const img *picture, const options *opt)
 {
-	char *path = file_name(r, opt);
+	char *path = rec_png_path_made(r, opt->dir, opt->by_label, opt->classes, opt->n_classes);
 	int rc = path ? write_png(path, picture, opt) : -1;
 	free(path);
 	return rc;
 }
 
-/* The images a sheet gathers before it can be laid out. */
-typedef struct tiles {
-	img *items;
-	size_t n, cap;
-	uint64_t pixels; /* theirs, w*h summed */
-} tiles;
-
-/* Takes the picture over. A sheet has at least the pixels of its tiles:
- * once they pass the pixel limit (limit_max_pixels) that the sheet will be
- * checked against, it cannot be made, and gathering more would only take
- * memory. */
-static int tiles_add(tiles *t, img *picture)
-{
-	uint64_t max_pixels;
-	if (limit_max_pixels(&max_pixels) < 0)
-		return -1;
-	t->pixels += (uint64_t)picture->w * picture->h;
-	if (t->pixels > max_pixels)
-		return err_set("a sheet of %zu images would have over %llu pixels, the limit "
-			       "(MASKPIPE_MAX_PIXELS raises it)",
-			       t->n + 1, (unsigned long long)max_pixels);
-	if (grow_array(&t->items, &t->cap, t->n + 1, sizeof *t->items) < 0)
-		return -1;
-	t->items[t->n++] = *picture;
-	*picture = (img){0};
-	return 0;
-}
-
-static void tiles_free(tiles *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		img_free(&t->items[i]);
-	free(t->items);
-}
-
-static int write_sheet(tiles *t, const options *opt)
+static int write_sheet(img_tiles *t, const options *opt)
 {
 	img sheet = {0};
 	/* the tiles are enlarged already */
@@ -173,7 +99,7 @@ static void run(const char *path, options *opt)
 		err_prefix("%s: header: ", rec_reader_name(rd));
 		cli_fail();
 	}
-	tiles sheet_tiles = {0};
+	img_tiles sheet_tiles = {0};
 	img picture = {0};
 	rec r;
 	rec_init(&r);
@@ -188,8 +114,9 @@ static void run(const char *path, options *opt)
 			err_set("no 'img' field (--skip-missing skips such records)");
 		if (found != 0)
 			fail_record(rd, &r);
-		if (render(&picture, &r, &view, opt) < 0 ||
-		    (opt->sheet_path ? tiles_add(&sheet_tiles, &picture)
+		if (rec_picture(&picture, &r, &view, opt->scale, opt->n_boxes, &opt->boxes,
+				&opt->boxes_cap) < 0 ||
+		    (opt->sheet_path ? img_tiles_add(&sheet_tiles, &picture)
 				     : write_record_png(&r, &picture, opt)) < 0)
 			fail_record(rd, &r);
 		n_images++;
@@ -200,7 +127,7 @@ static void run(const char *path, options *opt)
 		err_prefix("%s: ", rec_reader_name(rd));
 		cli_fail();
 	}
-	tiles_free(&sheet_tiles);
+	img_tiles_free(&sheet_tiles);
 	img_free(&picture);
 	free(opt->boxes);
 	rec_free_strs(opt->classes, opt->n_classes);

@@ -6,7 +6,7 @@
 #include "cli/cli.h"
 #include "cli/cli_real.h"
 #include "stream/rec_map.h"
-#include "common/rng.h"
+#include "stream/rec_rng.h"
 #include "ssearch/filter.h"
 #include "ssearch/selsearch.h"
 
@@ -59,17 +59,6 @@ static void state_free(void *state)
 	free(state);
 }
 
-/* The ranking's random numbers follow the record's id, not its position
- * in the stream, so a record gets the same boxes in any stream. */
-static uint64_t record_stream(const rec *r)
-{
-	const char *id;
-	uint32_t id_len;
-	if (rec_get_str(r, "id", &id, &id_len) == 0)
-		return rng_hash(id, id_len, 0);
-	return r->index;
-}
-
 static int apply(rec *r, void *state, void *ctx)
 {
 	const job *j = ctx;
@@ -78,7 +67,8 @@ static int apply(rec *r, void *state, void *ctx)
 	int found = rec_get_img_gray_or_rgb(r, &view);
 	if (found == 1)
 		return err_set("no 'img' field");
-	if (found < 0 || selective_search(&view, &j->params, j->seed, record_stream(r),
+	if (found < 0 || selective_search(&view, &j->params, j->seed,
+					  rec_rng_image_stream(r, REC_RNG_SSEARCH),
 					  j->emit_segments, result) < 0)
 		return -1;
 	if (rec_set_boxes(r, result->boxes, result->n_boxes) < 0)

@@ -148,3 +148,22 @@ int mask_stats_heatmap(const mask_stats *s, uint32_t cell_px, img *out)
 		}
 	return 0;
 }
+
+void mask_stats_print_freq(FILE *f, const mask_stats *s)
+{
+	for (uint32_t y = 0; y < s->grid.gh; y++)
+		for (uint32_t x = 0; x < s->grid.gw; x++)
+			fprintf(f, "%.4f%c", mask_stats_freq(s, y * s->grid.gw + x),
+				x + 1 < s->grid.gw ? ' ' : '\n');
+}
+
+char *mask_stats_label(const rec *header, const char *path)
+{
+	const char *s;
+	uint32_t len;
+	int rc = rec_get_str(header, "mask_strategy", &s, &len);
+	char *label = rc < 0 ? NULL : rc == 0 ? strndup(s, len) : strdup(path ? path : "-");
+	if (rc >= 0 && !label)
+		err_set("out of memory");
+	return label;
+}

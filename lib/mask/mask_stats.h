@@ -7,9 +7,11 @@
 #define MASKPIPE_MASK_STATS_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common/img.h"
 #include "image/patch_grid.h"
+#include "stream/rec.h"
 #include "stream/rec.h"
 
 typedef struct mask_entry {
@@ -52,5 +54,13 @@ double mask_stats_freq(const mask_stats *s, uint32_t i);
 /* A gray heat map, cell_px pixels per patch: black never hidden, white
  * always hidden. */
 int mask_stats_heatmap(const mask_stats *s, uint32_t cell_px, img *out);
+
+/* The frequencies as text, "%.4f" each, one grid row a line. */
+void mask_stats_print_freq(FILE *f, const mask_stats *s);
+
+/* A stream's name among strategies: its header's mask_strategy, else its
+ * file name (path; NULL: "-"). A new string, or NULL with a message when
+ * mask_strategy is not a UTF-8 str. */
+char *mask_stats_label(const rec *header, const char *path);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/mkdirs.h"
 
 size_t path_append_safe(char *dst, size_t len, const char *s, size_t s_len, size_t max)
 {
@@ -17,6 +18,15 @@ size_t path_append_safe(char *dst, size_t len, const char *s, size_t s_len, size
 	}
 	if (len > start && strspn(dst + start, ".") >= len - start)
 		memset(dst + start, '_', len - start);
+	return len;
+}
+
+size_t path_safe_name(char *dst, const char *s)
+{
+	size_t len = path_append_safe(dst, 0, s, strlen(s), REC_PATH_PART_MAX);
+	dst[len] = '\0';
+	if (dst[0] == '.')
+		dst[0] = '_';
 	return len;
 }
 
@@ -54,4 +64,22 @@ char *rec_png_path(const rec *r, const char *dir, const char *class_dir)
 	}
 	memcpy(path + len, ".png", 5);
 	return path;
+}
+
+char *rec_png_path_made(const rec *r, const char *dir, int by_label, char *const *classes,
+			size_t n_classes)
+{
+	char class_dir[REC_PATH_PART_MAX + 1] = "";
+	if (by_label && rec_class_dir(class_dir, r, classes, n_classes) > 0) {
+		char *made;
+		if (asprintf(&made, "%s/%s", dir, class_dir) < 0) {
+			err_set("out of memory");
+			return NULL;
+		}
+		int rc = mkdirs(made);
+		free(made);
+		if (rc < 0)
+			return NULL;
+	}
+	return rec_png_path(r, dir, class_dir);
 }

@@ -16,6 +16,12 @@
  * Returns the new length; dst needs room for max more bytes. */
 size_t path_append_safe(char *dst, size_t len, const char *s, size_t s_len, size_t max);
 
+/* s as one file name, into dst (of at least REC_PATH_PART_MAX + 1 bytes):
+ * path_append_safe cut to REC_PATH_PART_MAX bytes (so a long name still
+ * fits), and never a hidden file (a leading '.' becomes '_'). Returns the
+ * length. */
+size_t path_safe_name(char *dst, const char *s);
+
 /* The class directory of a record in an ImageFolder tree, into dst (of at
  * least REC_PATH_PART_MAX + 1 bytes): the class name when `classes` has
  * one for its label, else the label zero-padded to 4 digits so that sorted
@@ -27,5 +33,10 @@ size_t rec_class_dir(char *dst, const rec *r, char *const *classes, size_t n_cla
  * sorts the files in stream order, the id says which image it is.
  * class_dir may be "" or NULL. */
 char *rec_png_path(const rec *r, const char *dir, const char *class_dir);
+
+/* rec-png's file of r: rec_png_path under dir, and with by_label in r's
+ * class directory (rec_class_dir of the header's classes), made first. */
+char *rec_png_path_made(const rec *r, const char *dir, int by_label, char *const *classes,
+			size_t n_classes);
 
 #endif

@@ -1,7 +1,10 @@
-/* The `boxes` and `segments` fields, box IoU and box drawing. */
+/* The `boxes` and `segments` fields, box IoU, box drawing and rec-png's
+ * pictures. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "image/boxes.h"
+#include "image/rec_picture.h"
 #include "check.h"
 #include "common/err.h"
 #include "stream/mpk.h"
@@ -121,6 +124,40 @@ static void segments_round_trip_and_bad_labels(void)
 	rec_free(&r);
 }
 
+/* A record's picture: scaled by pixel repetition; with boxes, in RGB with
+ * only the first n_boxes drawn. */
+static void pictures_scale_and_draw_boxes(void)
+{
+	uint8_t px[4] = {10, 20, 30, 40};
+	img_view view = {2, 2, 1, px};
+	rec r;
+	rec_init(&r);
+	img out = {0};
+	box *scratch = NULL;
+	size_t cap = 0;
+	CHECK_EQ(rec_picture(&out, &r, &view, 3, -1, &scratch, &cap), 0);
+	CHECK(out.w == 6 && out.h == 6 && out.c == 1);
+	CHECK(out.px[0] == 10 && out.px[2] == 10 && out.px[3] == 20 && out.px[6 * 3 + 5] == 40);
+	const box two[2] = {{0, 0, 2, 2}, {1, 1, 1, 1}};
+	CHECK_EQ(rec_set_boxes(&r, two, 2), 0);
+	img all = {0}, first = {0};
+	CHECK_EQ(rec_picture(&all, &r, &view, 2, 0, &scratch, &cap), 0);
+	CHECK_EQ(rec_picture(&first, &r, &view, 2, 1, &scratch, &cap), 0);
+	CHECK(all.c == 3 && first.c == 3 && all.w == 4);
+	img by_hand = {0};
+	CHECK_EQ(rec_picture(&by_hand, &r, &view, 2, -1, &scratch, &cap), 0);
+	CHECK_EQ(img_convert(&by_hand, 3), 0);
+	img_draw_boxes(&by_hand, two, 1, 2);
+	CHECK(memcmp(by_hand.px, first.px, (size_t)4 * 4 * 3) == 0);
+	CHECK(memcmp(all.px, first.px, (size_t)4 * 4 * 3) != 0);
+	img_free(&out);
+	img_free(&all);
+	img_free(&first);
+	img_free(&by_hand);
+	free(scratch);
+	rec_free(&r);
+}
+
 int main(void)
 {
 	RUN(boxes_round_trip);
@@ -128,5 +165,6 @@ int main(void)
 	RUN(iou_of_known_boxes);
 	RUN(drawing_outlines_and_clips);
 	RUN(segments_round_trip_and_bad_labels);
+	RUN(pictures_scale_and_draw_boxes);
 	return check_exit();
 }

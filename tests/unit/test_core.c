@@ -1,5 +1,5 @@
 /* the library beyond the stream itself: the in-memory record store and its id
- * index, contact sheets, directory creation, ImageFolder
+ * index, contact sheets and their tiles, directory creation, rec-png's files, ImageFolder
  * listing, and string-array fields. */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +21,7 @@
 #include "stream/id_index.h"
 #include "formats/imgdir.h"
 #include "common/img.h"
+#include "common/img_tiles.h"
 #include "common/mkdirs.h"
 #include "stream/rec_store.h"
 
@@ -408,6 +409,58 @@ static void image_pixels_are_limited(void)
 	unsetenv("MASKPIPE_MAX_PIXELS");
 }
 
+/* rec-png's file of a record, its class directory made under --by-label. */
+static void png_paths_make_class_directories(void)
+{
+	char dir[512], expect[700];
+	snprintf(dir, sizeof dir, "%s/bylabel", check_tmpdir());
+	CHECK_EQ(mkdirs(dir), 0);
+	rec r;
+	rec_init(&r);
+	rec_set_str(&r, "id", "x");
+	rec_set_int(&r, "label", 1);
+	r.index = 2;
+	char *classes[] = {"boot", "shirt"};
+	char *path = rec_png_path_made(&r, dir, 1, classes, 2);
+	snprintf(expect, sizeof expect, "%s/shirt/000002_x.png", dir);
+	CHECK_STR(path, expect);
+	free(path);
+	snprintf(expect, sizeof expect, "%s/shirt", dir);
+	struct stat st;
+	CHECK(stat(expect, &st) == 0 && S_ISDIR(st.st_mode));
+	path = rec_png_path_made(&r, dir, 0, classes, 2);
+	snprintf(expect, sizeof expect, "%s/000002_x.png", dir);
+	CHECK_STR(path, expect);
+	free(path);
+	/* a directory that cannot be made */
+	CHECK(rec_png_path_made(&r, "/proc/nonexistent", 1, classes, 2) == NULL);
+	rec_free(&r);
+}
+
+/* Tiles are taken over, counted, and refused once past the pixel limit. */
+static void tiles_stop_at_the_pixel_limit(void)
+{
+	setenv("MASKPIPE_MAX_PIXELS", "250", 1);
+	img_tiles t = {0};
+	for (int i = 0; i < 2; i++) {
+		img picture = {0};
+		CHECK_EQ(img_alloc(&picture, 10, 10, 1), 0);
+		CHECK_EQ(img_tiles_add(&t, &picture), 0);
+		CHECK(picture.px == NULL);
+	}
+	CHECK_EQ(t.n, 2);
+	CHECK_EQ(t.pixels, 200);
+	img third = {0};
+	CHECK_EQ(img_alloc(&third, 10, 6, 1), 0);
+	CHECK_EQ(img_tiles_add(&t, &third), -1);
+	CHECK_STR(err_msg(), "a sheet of 3 images would have over 250 pixels, the limit "
+			     "(MASKPIPE_MAX_PIXELS raises it)");
+	img_free(&third);
+	img_tiles_free(&t);
+	CHECK(t.items == NULL && t.n == 0);
+	unsetenv("MASKPIPE_MAX_PIXELS");
+}
+
 int main(void)
 {
 	RUN(store_gives_back_each_record);
@@ -424,5 +477,7 @@ int main(void)
 	RUN(field_lists_select_and_merge);
 	RUN(png_paths_are_safe);
 	RUN(arrays_grow_and_writes_complete);
+	RUN(png_paths_make_class_directories);
+	RUN(tiles_stop_at_the_pixel_limit);
 	return check_exit();
 }

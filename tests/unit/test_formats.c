@@ -15,6 +15,7 @@
 #include "formats/fileio.h"
 #include "formats/idx.h"
 #include "common/img.h"
+#include "formats/img_inputs.h"
 #include "formats/imgsrc.h"
 #include "formats/jpeg.h"
 #include "formats/png_codec.h"
@@ -652,6 +653,87 @@ static void test_fashion_mnist(void)
 	imgsrc_close(src);
 }
 
+/* What img_inputs_decode gave: ids, labels and channels, and skips. */
+typedef struct collected {
+	char ids[8][128];
+	int64_t labels[8];
+	uint32_t channels[8];
+	int n, skipped;
+} collected;
+
+static int collect(void *ctx, const char *id, int64_t label, int64_t label_coarse, const img *im)
+{
+	collected *c = ctx;
+	(void)label_coarse;
+	if (c->n == 8)
+		return err_set("too many");
+	snprintf(c->ids[c->n], sizeof c->ids[c->n], "%s", id);
+	c->labels[c->n] = label;
+	c->channels[c->n++] = im->c;
+	return 0;
+}
+
+static void count_skip(void *ctx)
+{
+	((collected *)ctx)->skipped++;
+}
+
+/* A tree (one class file, one damaged file, one at the top) and a data
+ * set, with an offset and a limit over both, the damaged file skipped or
+ * fatal. */
+static void test_img_inputs_trees_files_offset_limit(void)
+{
+	char tree[PATH_CAP];
+	join_path(tree, check_tmpdir(), "imgtree");
+	make_dir(check_tmpdir(), "imgtree");
+	make_dir(tree, "a_cls");
+	make_dir(tree, "b_cls");
+	size_t len;
+	uint8_t *good = read_bytes(fixture_dir, "png/rgb-8-7x5.png", &len);
+	write_bytes(tree, "a_cls/x.png", good, len);
+	write_bytes(tree, "top.png", good, len);
+	free(good);
+	uint8_t *bad = read_bytes(fixture_dir, "png/bad-crc.png", &len);
+	write_bytes(tree, "b_cls/y.png", bad, len);
+	free(bad);
+
+	char *paths[2] = {tree, (char *)fixture("idx/mini-images-idx3-ubyte")};
+	img_inputs in;
+	CHECK_EQ(img_inputs_open(&in, paths, 2), 0);
+	CHECK_EQ(in.n_trees, 1);
+	CHECK(in.first_tree && in.first_tree->n_classes == 2);
+	img_inputs_opts o = {.channels = 3, .offset = 1, .limit = 4, .skip_bad = 1};
+	/* 3 tree files and 5 images, less the offset */
+	CHECK_EQ(img_inputs_count(&in, &o), 4);
+	collected c = {0};
+	img_sink sink = {collect, count_skip, &c};
+	CHECK_EQ(img_inputs_decode(&in, &o, &sink), 0);
+	CHECK_EQ(c.skipped, 1);
+	CHECK_EQ(c.n, 4);
+	CHECK_STR(c.ids[0], "top.png");
+	CHECK_EQ(c.labels[0], -1);
+	CHECK(strstr(c.ids[1], ":0") != NULL && strstr(c.ids[3], ":2") != NULL);
+	for (int i = 0; i < c.n; i++)
+		CHECK_EQ(c.channels[i], 3);
+	o.skip_bad = 0;
+	o.offset = 0;
+	c = (collected){0};
+	CHECK_ERROR(img_inputs_decode(&in, &o, &sink) < 0, "y.png");
+	CHECK_EQ(c.n, 1);
+	CHECK_STR(c.ids[0], "a_cls/x.png");
+	CHECK_EQ(c.labels[0], 0);
+	img_inputs_free(&in);
+
+	/* a tree whose classes differ from the first's */
+	char other[PATH_CAP];
+	join_path(other, check_tmpdir(), "imgtree2");
+	make_dir(check_tmpdir(), "imgtree2");
+	make_dir(other, "z_cls");
+	char *two[2] = {tree, other};
+	CHECK_ERROR(img_inputs_open(&in, two, 2) < 0, "class directories differ");
+	img_inputs_free(&in);
+}
+
 int main(void)
 {
 	join_path(fixture_dir, check_tmpdir(), "fixtures");
@@ -676,5 +758,6 @@ int main(void)
 	RUN(test_datafile_limits);
 	RUN(test_img_convert);
 	RUN(test_fashion_mnist);
+	RUN(test_img_inputs_trees_files_offset_limit);
 	return check_exit();
 }

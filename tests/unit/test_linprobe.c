@@ -1,6 +1,7 @@
 /* The linear probe and k-NN: L-BFGS, the logistic regression's gradient,
  * accuracy on separable data and on data with a known Bayes error, label
- * handling, determinism, the eigenbasis, .npy files. */
+ * handling, determinism, the eigenbasis, .npy files, --split, one whole
+ * evaluation with its checks and its saved head. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +15,9 @@
 #include "formats/npy.h"
 #include "eval/probe_basis.h"
 #include "eval/probe_eval.h"
+#include "eval/probe_run.h"
+#include "eval/probe_split.h"
+#include "formats/safetensors.h"
 #include "common/rng.h"
 
 static double gaussian(rng *g)
@@ -431,6 +435,142 @@ static void npy_files_have_numpys_header(void)
 	CHECK_EQ(npy_write(path, "<i8", one, 3, data, 8), -1);
 }
 
+/* A record of one feature, its label and (when id is not NULL) its id. */
+static void make_record(rec *r, float feature, int64_t label, const char *id)
+{
+	rec_clear(r);
+	rec_set_bin(r, "emb", &feature, sizeof feature);
+	rec_set_int(r, "label", label);
+	if (id)
+		rec_set_str(r, "id", id);
+}
+
+static void split_by_prefix_or_fraction(void)
+{
+	probe_split split;
+	CHECK_EQ(probe_split_parse(&split, "1.5"), -1);
+	CHECK_STR(err_msg(), "--split: a fraction is between 0 and 1, not '1.5'");
+	CHECK_EQ(probe_split_parse(&split, "0"), -1);
+	CHECK_EQ(probe_split_parse(&split, "0.25"), 0);
+	CHECK(split.fraction == 0.25 && !split.prefix);
+	CHECK_EQ(probe_split_parse(&split, "val/"), 0);
+	CHECK(split.fraction == 0 && strcmp(split.prefix, "val/") == 0);
+
+	probe_set all, test;
+	probe_set_init(&all);
+	probe_set_init(&test);
+	probe_reading reading = {&all, 0, &split};
+	const char *ids[5] = {"train/0", "val/1", "val", "train/val/3", "val/4"};
+	rec r;
+	rec_init(&r);
+	for (int i = 0; i < 5; i++) {
+		make_record(&r, (float)i, i % 2, ids[i]);
+		CHECK_EQ(probe_read_record(&reading, &r), 0);
+	}
+	make_record(&r, 5, 0, NULL);
+	CHECK_EQ(probe_read_record(&reading, &r), -1);
+	CHECK_STR(err_msg(), "no id to split by");
+	all.n = 5; /* the example without an id, added before its id was missed */
+	CHECK_EQ(probe_split_apply(&split, &all, &test, 0), 0);
+	CHECK_EQ(all.n, 3);
+	CHECK_EQ(test.n, 2);
+	CHECK(all.x[0] == 0 && all.x[1] == 2 && all.x[2] == 3 && test.x[0] == 1 && test.x[1] == 4);
+	probe_split_free(&split);
+
+	/* a fraction: no id needed, the draws of probe_set_hold_out */
+	probe_set again, held, expected;
+	probe_set_init(&again);
+	probe_set_init(&held);
+	probe_set_init(&expected);
+	CHECK_EQ(probe_split_parse(&split, "0.5"), 0);
+	reading = (probe_reading){&again, 0, &split};
+	for (int i = 0; i < 40; i++) {
+		make_record(&r, (float)i, i % 2, NULL);
+		r.index = (uint64_t)i;
+		CHECK_EQ(probe_read_record(&reading, &r), 0);
+	}
+	CHECK(split.take == NULL);
+	probe_set copy = {0};
+	for (size_t i = 0; i < again.n; i++)
+		CHECK_EQ(probe_set_add(&copy, again.x + i, 1, again.label[i], again.key[i]), 0);
+	CHECK_EQ(probe_split_apply(&split, &again, &held, 9), 0);
+	CHECK_EQ(probe_set_hold_out(&copy, &expected, 0.5, 9), 0);
+	CHECK(held.n > 0 && held.n < 40);
+	CHECK_EQ(held.n, expected.n);
+	for (size_t i = 0; i < held.n && i < expected.n; i++)
+		CHECK(held.x[i] == expected.x[i]);
+	probe_split_free(&split);
+	rec_free(&r);
+	probe_set_free(&all);
+	probe_set_free(&test);
+	probe_set_free(&again);
+	probe_set_free(&held);
+	probe_set_free(&expected);
+	probe_set_free(&copy);
+}
+
+static void one_run_checks_evaluates_and_saves(void)
+{
+	const int64_t labels[3] = {2, 5, 7};
+	probe_set train, test, empty, narrow;
+	probe_set_init(&train);
+	probe_set_init(&test);
+	probe_set_init(&empty);
+	probe_set_init(&narrow);
+	make_blobs(&train, 300, 4, 3, labels, 12, 1);
+	make_blobs(&test, 90, 4, 3, labels, 12, 2);
+	make_blobs(&narrow, 10, 3, 3, labels, 12, 3);
+	linprobe_opts lo = sweep_opts();
+	probe_run_opts o = {"emb", "a.rec", "b.rec", 1, 0, 0.07, &lo, NULL, NULL};
+	probe_result res;
+	CHECK_EQ(probe_run(&res, &train, &empty, &o), -1);
+	CHECK_STR(err_msg(), "b.rec: no test examples after the --split");
+	CHECK_EQ(probe_run(&res, &train, &narrow, &o), -1);
+	CHECK_STR(err_msg(), "a.rec: 4 features, b.rec: 3");
+	probe_set one_class;
+	probe_set_init(&one_class);
+	make_blobs(&one_class, 10, 4, 1, labels + 1, 12, 4);
+	CHECK_EQ(probe_run(&res, &one_class, &test, &o), -1);
+	CHECK_STR(err_msg(), "a.rec: the training examples have one class (label 5): nothing to learn");
+
+	char head_path[512], npy_prefix[512], npy_path[600];
+	snprintf(head_path, sizeof head_path, "%s/head.st", check_tmpdir());
+	snprintf(npy_prefix, sizeof npy_prefix, "%s/ex", check_tmpdir());
+	o.save_head = head_path;
+	o.export_npy = npy_prefix;
+	CHECK_EQ(probe_run(&res, &train, &test, &o), 0);
+	CHECK(res.acc.top1 == 1.0);
+	CHECK_EQ(res.classes.n, 3);
+	CHECK(res.report.probe == &res.probe && res.report.n_train == 300 && res.report.n_test == 90);
+	st_file f;
+	CHECK_EQ(st_read(&f, head_path), 0);
+	const st_tensor *w = st_find(&f, "weight"), *cls = st_find(&f, "classes");
+	CHECK(w && w->shape[0] == 3 && w->shape[1] == 4);
+	float saved[3] = {0};
+	if (cls && cls->n_floats == 3)
+		st_copy(saved, cls);
+	CHECK(saved[0] == 2 && saved[1] == 5 && saved[2] == 7);
+	CHECK_STR(st_meta(&f, "features"), "emb");
+	st_free(&f);
+	snprintf(npy_path, sizeof npy_path, "%s_test_y.npy", npy_prefix);
+	FILE *fp = fopen(npy_path, "rb");
+	CHECK(fp != NULL);
+	if (fp)
+		fclose(fp);
+	probe_result_free(&res);
+
+	/* k-NN: no probe in the report */
+	o.knn = 5;
+	o.save_head = o.export_npy = NULL;
+	CHECK_EQ(probe_run(&res, &train, &test, &o), 0);
+	CHECK(res.acc.top1 == 1.0 && res.report.probe == NULL && res.report.knn_k == 5);
+	probe_result_free(&res);
+	probe_set_free(&train);
+	probe_set_free(&test);
+	probe_set_free(&narrow);
+	probe_set_free(&one_class);
+}
+
 int main(void)
 {
 	RUN(lbfgs_finds_rosenbrock_minimum);
@@ -448,5 +588,7 @@ int main(void)
 	RUN(knn_votes_by_nearest_neighbours);
 	RUN(eigenbasis_of_known_covariance);
 	RUN(npy_files_have_numpys_header);
+	RUN(split_by_prefix_or_fraction);
+	RUN(one_run_checks_evaluates_and_saves);
 	return check_exit();
 }

@@ -1,9 +1,11 @@
 /* mask-stats' figures on masks whose answers are known by hand. */
 #include <math.h>
+#include <stdlib.h>
 
 #include "check.h"
 #include "common/err.h"
 #include "mask/mask_stats.h"
+#include "stream/rec_path.h"
 
 static void add(mask_stats *s, const char *id, uint8_t bits)
 {
@@ -74,9 +76,48 @@ static void bad_records_are_errors(void)
 	mask_stats_free(&s);
 }
 
+/* The frequencies as text, the label of a stream and its file name. */
+static void frequencies_label_and_file_name(void)
+{
+	mask_stats s;
+	mask_stats_init(&s);
+	add(&s, "a", 0x3);
+	add(&s, "b", 0x1);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	mask_stats_print_freq(f, &s);
+	fclose(f);
+	CHECK_STR(text, "1.0000 0.5000\n0.0000 0.0000\n");
+	free(text);
+	mask_stats_free(&s);
+
+	rec h;
+	rec_init(&h);
+	char *label = mask_stats_label(&h, NULL);
+	CHECK_STR(label, "-");
+	free(label);
+	label = mask_stats_label(&h, "dir/x.rec");
+	CHECK_STR(label, "dir/x.rec");
+	free(label);
+	rec_set_str(&h, "mask_strategy", ".block/r0.5");
+	label = mask_stats_label(&h, "dir/x.rec");
+	CHECK_STR(label, ".block/r0.5");
+	char name[REC_PATH_PART_MAX + 1];
+	CHECK_EQ(path_safe_name(name, label), 11);
+	CHECK_STR(name, "_block_r0.5");
+	free(label);
+	CHECK_EQ(path_safe_name(name, ".."), 2);
+	CHECK_STR(name, "__");
+	rec_set_int(&h, "mask_strategy", 3);
+	CHECK(mask_stats_label(&h, "x") == NULL);
+	rec_free(&h);
+}
+
 int main(void)
 {
 	RUN(figures_of_known_masks);
 	RUN(bad_records_are_errors);
+	RUN(frequencies_label_and_file_name);
 	return check_exit();
 }

@@ -13,6 +13,7 @@
 #include "common/err.h"
 #include "stream/mpk.h"
 #include "stream/rec_io.h"
+#include "stream/rec_rng.h"
 #include "common/rng.h"
 #include "common/utf8.h"
 
@@ -773,6 +774,31 @@ static void failed_output_leaves_no_file(void)
 	rec_free(&r);
 }
 
+/* The image stream (Selective Search's) is the per-record stream at epoch
+ * 0: its values are pinned to the bare hash of the id that ssearch-boxes
+ * always used, so its boxes never change; without an id, the index. */
+static void image_stream_is_the_epoch_0_record_stream(void)
+{
+	rec r;
+	rec_init(&r);
+	r.index = 41;
+	CHECK(rec_rng_image_stream(&r, REC_RNG_SSEARCH) == 41);
+	CHECK_EQ(rec_set_int(&r, "id", 7), 0); /* not a string: still the index */
+	CHECK(rec_rng_image_stream(&r, REC_RNG_SSEARCH) == 41);
+	CHECK_EQ(rec_set_str(&r, "id", "cifar10:train:3"), 0);
+	CHECK(rec_rng_image_stream(&r, REC_RNG_SSEARCH) == rng_hash("cifar10:train:3", 15, 0));
+	rng seeded, by_stream;
+	CHECK_EQ(rec_rng_seed(&seeded, &r, 5, REC_RNG_MASK), 0);
+	rng_seed(&by_stream, 5, rec_rng_image_stream(&r, REC_RNG_MASK));
+	CHECK(rng_u64(&seeded) == rng_u64(&by_stream));
+	/* a later epoch changes rec_rng_seed's draws, not the image's */
+	CHECK_EQ(rec_set_int(&r, "epoch", 2), 0);
+	CHECK_EQ(rec_rng_seed(&seeded, &r, 5, REC_RNG_MASK), 0);
+	rng_seed(&by_stream, 5, rec_rng_image_stream(&r, REC_RNG_MASK));
+	CHECK(rng_u64(&seeded) != rng_u64(&by_stream));
+	rec_free(&r);
+}
+
 int main(void)
 {
 	RUN(round_trip_random_records);
@@ -795,5 +821,6 @@ int main(void)
 	RUN(failed_pack_is_an_error);
 	RUN(records_over_the_limit_are_refused);
 	RUN(strings_are_utf8);
+	RUN(image_stream_is_the_epoch_0_record_stream);
 	return check_exit();
 }
