@@ -229,8 +229,8 @@ int mae_finetune_loss(mae_finetuner *f, const uint8_t *const *pixels, const int3
 	}
 	mae_model_zero_grad(m);
 	m->be->upload(f->feats, f->dx, (size_t)n * D * sizeof(float));
-	mae_model_pool_backward(m, f->o.pool, f->feats, m->acts.grad[1]);
-	mae_model_encoder_backward(m, m->acts.grad[1]);
+	mae_model_pool_backward(m, f->o.pool, f->feats, m->acts.d_enc_out);
+	mae_model_encode_backward(m, m->acts.d_enc_out);
 	return 0;
 }
 

@@ -3,7 +3,7 @@
  * cross-entropy (label smoothing optional), AdamW (betas 0.9/0.999) with
  * layer-wise learning-rate decay (BEiT; util/lr_decay.py), warmup and a
  * cosine schedule. The encoder runs on every patch, nothing masked; its
- * backward pass is the pretraining's (mae_model_encoder_backward). The
+ * backward pass is the pretraining's (mae_model_encode_backward). The
  * decoder is carried along untouched.
  *
  * Unlike the reference, features are pooled after the encoder's final

@@ -35,47 +35,34 @@ void mae_linear_backward(const backend *be, float *dinp, float *dw, float *db, c
 		be->gemm(0, 0, n_rows, n_in, n_out, 1.0f, dout, n_out, w, n_in, 0.0f, dinp, n_in);
 }
 
-size_t mae_block_acts_floats(int n_tokens, size_t att_floats, int dim, int mlp_ratio)
+void mae_block_acts_layout(mae_block_acts *a, mae_carve *at, int n_tokens, size_t att_floats,
+			   int dim, int mlp_ratio)
 {
 	size_t t = (size_t)n_tokens, c = (size_t)dim, r = (size_t)mlp_ratio * dim;
-	return t * c * 6 + t * 4 + t * 3 * c + att_floats + t * r * 2;
+	a->ln1 = mae_take(at, t * c);
+	a->ln1_mean = mae_take(at, t);
+	a->ln1_rstd = mae_take(at, t);
+	a->qkv = mae_take(at, t * 3 * c);
+	a->att = mae_take(at, att_floats);
+	a->atty = mae_take(at, t * c);
+	a->res1 = mae_take(at, t * c);
+	a->ln2 = mae_take(at, t * c);
+	a->ln2_mean = mae_take(at, t);
+	a->ln2_rstd = mae_take(at, t);
+	a->fc1 = mae_take(at, t * r);
+	a->gelu = mae_take(at, t * r);
+	a->out = mae_take(at, t * c);
 }
 
-void mae_block_acts_bind(mae_block_acts *a, float *base, int n_tokens, size_t att_floats,
-			 int dim, int mlp_ratio)
+void mae_block_grads_layout(mae_block_grads *g, mae_carve *at, int n_tokens, size_t att_floats,
+			    int dim, int mlp_ratio)
 {
 	size_t t = (size_t)n_tokens, c = (size_t)dim, r = (size_t)mlp_ratio * dim;
-	float *p = base;
-	a->ln1 = p, p += t * c;
-	a->ln1_mean = p, p += t;
-	a->ln1_rstd = p, p += t;
-	a->qkv = p, p += t * 3 * c;
-	a->att = p, p += att_floats;
-	a->atty = p, p += t * c;
-	a->res1 = p, p += t * c;
-	a->ln2 = p, p += t * c;
-	a->ln2_mean = p, p += t;
-	a->ln2_rstd = p, p += t;
-	a->fc1 = p, p += t * r;
-	a->gelu = p, p += t * r;
-	a->out = p;
-}
-
-size_t mae_block_scratch_floats(int n_tokens, size_t att_floats, int dim, int mlp_ratio)
-{
-	size_t t = (size_t)n_tokens, c = (size_t)dim;
-	return t * (size_t)mlp_ratio * c + t * 3 * c + 2 * t * c + att_floats;
-}
-
-void mae_block_scratch_bind(mae_block_scratch *s, float *base, int n_tokens, int dim,
-			    int mlp_ratio)
-{
-	size_t t = (size_t)n_tokens, c = (size_t)dim;
-	s->d_hidden = base;
-	s->d_qkv = s->d_hidden + t * (size_t)mlp_ratio * c;
-	s->d_a = s->d_qkv + t * 3 * c;
-	s->d_b = s->d_a + t * c;
-	s->d_att = s->d_b + t * c;
+	g->d_fc1 = mae_take(at, t * r);
+	g->d_qkv = mae_take(at, t * 3 * c);
+	g->d_ln1 = mae_take(at, t * c);
+	g->d_ln2 = g->d_atty = mae_take(at, t * c);
+	g->d_att = mae_take(at, att_floats);
 }
 
 void mae_block_forward(const backend *be, mae_block_acts *a, const mae_block_params *p,
@@ -99,28 +86,30 @@ void mae_block_forward(const backend *be, mae_block_acts *a, const mae_block_par
 			   seqs);
 }
 
-void mae_block_backward(const backend *be, float *d, const mae_block_params *g,
+void mae_block_backward(const backend *be, float *d_residual, const mae_block_params *g,
 			const mae_block_acts *a, const mae_block_params *p, const float *inp,
 			const mae_seqs *seqs, int dim, int heads, int mlp_ratio,
-			const mae_block_scratch *s)
+			const mae_block_grads *d)
 {
 	int t = seqs->offsets[seqs->n_seqs], hidden = mlp_ratio * dim;
-	/* out = res1 + fc2(gelu(fc1(ln2(res1)))): the residual passes d on
-	 * unchanged, so the branch's gradient is added to d in place, which
-	 * becomes dloss/dres1 */
-	mae_linear_backward(be, s->d_hidden, g->fc2_w, g->fc2_b, d, a->gelu, p->fc2_w, t, hidden,
-			    dim);
-	be->gelu_backward(s->d_hidden, a->fc1, s->d_hidden, (size_t)t * hidden);
-	mae_linear_backward(be, s->d_b, g->fc1_w, g->fc1_b, s->d_hidden, a->ln2, p->fc1_w, t, dim,
+	/* out = res1 + fc2(gelu(fc1(ln2(res1)))): the residual passes
+	 * d_residual on unchanged, so the branch's gradient is added to it in
+	 * place, which makes it dloss/dres1 */
+	mae_linear_backward(be, d->d_fc1, g->fc2_w, g->fc2_b, d_residual, a->gelu, p->fc2_w, t,
+			    hidden, dim);
+	be->gelu_backward(d->d_fc1, a->fc1, d->d_fc1, (size_t)t * hidden);
+	mae_linear_backward(be, d->d_ln2, g->fc1_w, g->fc1_b, d->d_fc1, a->ln2, p->fc1_w, t, dim,
 			    hidden);
-	be->layernorm_backward(d, g->ln2_w, g->ln2_b, s->d_b, a->res1, p->ln2_w, a->ln2_mean,
-			       a->ln2_rstd, t, dim);
-	/* res1 = inp + proj(attention(qkv(ln1(inp)))): d becomes dloss/dinp */
-	mae_linear_backward(be, s->d_b, g->proj_w, g->proj_b, d, a->atty, p->proj_w, t, dim, dim);
-	be->attention_backward(s->d_qkv, s->d_att, s->d_b, a->att, a->qkv, seqs->offsets,
+	be->layernorm_backward(d_residual, g->ln2_w, g->ln2_b, d->d_ln2, a->res1, p->ln2_w,
+			       a->ln2_mean, a->ln2_rstd, t, dim);
+	/* res1 = inp + proj(attention(qkv(ln1(inp)))): d_residual becomes
+	 * dloss/dinp */
+	mae_linear_backward(be, d->d_atty, g->proj_w, g->proj_b, d_residual, a->atty, p->proj_w, t,
+			    dim, dim);
+	be->attention_backward(d->d_qkv, d->d_att, d->d_atty, a->att, a->qkv, seqs->offsets,
 			       seqs->att_offsets, seqs->n_seqs, dim, heads);
-	mae_linear_backward(be, s->d_a, g->qkv_w, g->qkv_b, s->d_qkv, a->ln1, p->qkv_w, t, dim,
+	mae_linear_backward(be, d->d_ln1, g->qkv_w, g->qkv_b, d->d_qkv, a->ln1, p->qkv_w, t, dim,
 			    3 * dim);
-	be->layernorm_backward(d, g->ln1_w, g->ln1_b, s->d_a, inp, p->ln1_w, a->ln1_mean,
-			       a->ln1_rstd, t, dim);
+	be->layernorm_backward(d_residual, g->ln1_w, g->ln1_b, d->d_ln1, inp, p->ln1_w,
+			       a->ln1_mean, a->ln1_rstd, t, dim);
 }

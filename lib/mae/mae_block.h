@@ -21,7 +21,25 @@ typedef struct mae_seqs {
 	int per_seq;
 } mae_seqs;
 
-/* T tokens (offsets[n_seqs]), C width, H heads, R = mlp_ratio * C */
+/* One buffer of floats laid out as a list of arrays, llm.c's way: the
+ * same list of takes sizes the buffer (base NULL: each take returns NULL
+ * and only counts) and then points into it, so sizes and pointers cannot
+ * disagree. */
+typedef struct mae_carve {
+	float *base;
+	size_t used;  /* floats taken so far */
+} mae_carve;
+
+/* The next n floats of the buffer (NULL when only counting). */
+static inline float *mae_take(mae_carve *at, size_t n)
+{
+	float *p = at->base ? at->base + at->used : NULL;
+	at->used += n;
+	return p;
+}
+
+/* A block's activations, kept for its backward pass. T tokens
+ * (offsets[n_seqs]), C width, H heads, R = mlp_ratio * C. */
 typedef struct mae_block_acts {
 	float *ln1, *ln1_mean, *ln1_rstd;  /* [T, C], [T], [T] */
 	float *qkv;                        /* [T, 3C] */
@@ -34,32 +52,40 @@ typedef struct mae_block_acts {
 	float *out;                        /* [T, C] */
 } mae_block_acts;
 
-/* Floats one block's activations take (so a caller sizes one buffer). */
-size_t mae_block_acts_floats(int n_tokens, size_t att_floats, int dim, int mlp_ratio);
-/* Points a's fields into base (mae_block_acts_floats of them). */
-void mae_block_acts_bind(mae_block_acts *a, float *base, int n_tokens, size_t att_floats,
-			 int dim, int mlp_ratio);
+/* Takes a's arrays from at, for n_tokens tokens and att_floats attention
+ * probabilities. */
+void mae_block_acts_layout(mae_block_acts *a, mae_carve *at, int n_tokens, size_t att_floats,
+			   int dim, int mlp_ratio);
 
-/* Scratch the backward pass needs: [T, R] + [T, 3C] + 2 [T, C] + the
- * attention probabilities' size (att_floats, last). */
-typedef struct mae_block_scratch {
-	float *d_hidden, *d_qkv, *d_a, *d_b, *d_att;
-} mae_block_scratch;
-size_t mae_block_scratch_floats(int n_tokens, size_t att_floats, int dim, int mlp_ratio);
-void mae_block_scratch_bind(mae_block_scratch *s, float *base, int n_tokens, int dim,
-			    int mlp_ratio);
+/* The gradients inside a block's backward pass, dloss/d each named
+ * activation. One set serves every block of a stack, the pass going
+ * block by block. */
+typedef struct mae_block_grads {
+	float *d_fc1;   /* [T, R] dloss/d gelu, then (in place) dloss/d fc1 */
+	float *d_qkv;   /* [T, 3C] */
+	float *d_ln1;   /* [T, C] */
+	float *d_ln2;   /* [T, C] */
+	float *d_atty;  /* [T, C] in d_ln2's memory: d_ln2 is spent (added into the
+			 * residual stream's gradient) before proj's backward writes it */
+	float *d_att;   /* [sum_s H * len_s^2] */
+} mae_block_grads;
+
+/* Takes g's arrays from at, as mae_block_acts_layout. */
+void mae_block_grads_layout(mae_block_grads *g, mae_carve *at, int n_tokens, size_t att_floats,
+			    int dim, int mlp_ratio);
 
 /* a->out = block(inp), inp [T, C]. */
 void mae_block_forward(const backend *be, mae_block_acts *a, const mae_block_params *p,
 		       const float *inp, const mae_seqs *seqs, int dim, int heads, int mlp_ratio);
 
-/* d [T, C]: dloss/d(a->out) on entry, dloss/dinp on return (in place: the
- * residual paths carry it through); the parameter gradients are added to
- * g. */
-void mae_block_backward(const backend *be, float *d, const mae_block_params *g,
+/* The way back through mae_block_forward. d_residual [T, C], the
+ * gradient of the residual stream: dloss/d(a->out) on entry, dloss/dinp on
+ * return (in place: the residual paths carry it through). The parameter
+ * gradients are added to g; d holds the pass's inner gradients. */
+void mae_block_backward(const backend *be, float *d_residual, const mae_block_params *g,
 			const mae_block_acts *a, const mae_block_params *p, const float *inp,
 			const mae_seqs *seqs, int dim, int heads, int mlp_ratio,
-			const mae_block_scratch *s);
+			const mae_block_grads *d);
 
 /* A linear layer (nn.Linear, weight [out, in]): out[rows, n_out] =
  * residual + inp @ w^T + b, residual [rows, n_out] or NULL. One GEMM over

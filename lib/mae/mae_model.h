@@ -11,46 +11,46 @@
 #include "mae/mae_batch.h"
 #include "mae/mae_block.h"
 #include "mae/mae_params.h"
+#include "mae/mae_staging.h"
 
-/* Everything computed for one batch (backend memory). T encoder tokens, S =
- * B(L+1) decoder tokens, V visible patches, N predicted patches. */
+/* Everything computed for one batch (backend memory), laid out in one
+ * buffer. T encoder tokens, S = B(L+1) decoder tokens, V visible patches,
+ * N predicted patches, K pixels per patch, D and E the encoder's and
+ * decoder's widths. */
 typedef struct mae_acts {
+	/* forward */
 	float *patches;        /* [V, K] the batch's inputs (mae_inputs) */
-	float *patch_emb;      /* [V, D] */
-	float *x0;             /* [T, D] encoder input */
+	float *patch_emb;      /* [V, D] patch_embed of the visible patches */
+	float *enc_in;         /* [T, D] encoder input: cls and patches, + pos_embed */
 	mae_block_acts *enc;   /* depth */
 	float *enc_out, *enc_mean, *enc_rstd;  /* [T, D], [T], [T] after the final norm */
-	float *dec_in;         /* [T, E] decoder_embed(enc_out) */
-	float *y0;             /* [S, E] decoder input */
+	float *dec_embed;      /* [T, E] decoder_embed(enc_out) */
+	float *dec_in;         /* [S, E] decoder input: dec_embed and mask tokens,
+				* + decoder_pos_embed */
 	mae_block_acts *dec;   /* dec_depth */
 	float *dec_out, *dec_mean, *dec_rstd;  /* [S, E], [S], [S] */
 	float *pred_in;        /* [N, E] dec_out rows of the predicted patches */
 	float *pred;           /* [N, K] */
 	float *targets;        /* [N, K] the batch's inputs (mae_inputs) */
-	float *dpred;          /* [N, K] */
 	float *row_loss;       /* [N] */
-	float *grad[3];        /* [max(T D, S E, N E, V D)] each: gradients flowing back */
-	mae_block_scratch enc_scratch, dec_scratch;
+	float *pooled;         /* [B, D] mae_model_embed's result, in buffer 0
+				* below (no backward pass follows it) */
+	/* backward: dloss/d each activation, named after it. A gradient
+	 * shares memory with others that are spent before it is written (in
+	 * the order of mae_model_backward): three buffers of
+	 * max(T D, S E, N E, V D) floats hold the seven below d_pred */
+	float *d_pred;          /* [N, K] */
+	float *d_pred_in;       /* [N, E] buffer 0 */
+	float *d_dec_out;       /* [S, E] buffer 1 */
+	float *d_dec_residual;  /* [S, E] buffer 0: the decoder's residual stream,
+				 * from the final norm's input back to dec_in */
+	float *d_dec_embed;     /* [T, E] buffer 2 */
+	float *d_enc_out;       /* [T, D] buffer 1 */
+	float *d_enc_residual;  /* [T, D] buffer 0: the encoder's residual stream,
+				 * from the final norm's input back to enc_in */
+	float *d_patch_emb;     /* [V, D] buffer 2 */
+	mae_block_grads enc_grads, dec_grads;  /* inside a block's backward pass */
 } mae_acts;
-
-/* the batch's index lists in backend memory (mae_batch names them) */
-typedef struct mae_indices {
-	int32_t *enc_pos_idx, *enc_patch_rows, *cls_rows, *dec_pos_idx, *dec_from_enc,
-		*dec_mask_rows, *pred_rows, *zeros, *patch_image;
-} mae_indices;
-
-/* What a batch uploads (pixels, targets and index lists) in backend memory.
- * A model has two: the next batch is copied into one while the current
- * batch computes from the other. */
-typedef struct mae_inputs {
-	void *mem;
-	size_t cap;                /* bytes */
-	float *patches, *targets;  /* [V, K], [N, K] */
-	mae_indices idx;
-	uint64_t staged;           /* the build of the batch copied by mae_model_prefetch
-				    * and not yet current, 0: none */
-	int with_decoder;          /* whether the targets were copied too */
-} mae_inputs;
 
 typedef struct mae_model {
 	mae_config cfg;
@@ -60,10 +60,9 @@ typedef struct mae_model {
 	mae_params params, grads;
 	float *act_mem;
 	size_t act_cap;                /* floats */
-	mae_inputs inputs[2];
-	int current;                   /* inputs[current]: the current batch's */
+	mae_staging staging;           /* the current batch's inputs, and the next's */
 	mae_acts acts;
-	mae_indices idx;               /* the current batch's (inputs[current].idx) */
+	mae_indices idx;               /* the current batch's */
 	const mae_batch *batch;
 	mae_seqs enc_seqs, dec_seqs;
 	/* Inference: every linear layer of mae_model_encode and _decode issues
@@ -92,30 +91,39 @@ int mae_model_init_weights(mae_model *m, uint64_t seed);
  * one. */
 int mae_model_set_batch(mae_model *m, const mae_batch *b, int with_decoder);
 
-/* Stages b for a later mae_model_set_batch(m, b, with_decoder): copies
- * what it uploads into the inputs the current batch does not use, on the
- * backend's copy queue (upload_async), so that the copy overlaps what the
- * current batch computes; nothing else changes. If those inputs hold a
- * batch staged and not yet current, the copy goes into the current
- * batch's instead, after the work issued on them (issue the current
- * batch's work first: prefetch the next batch, then compute the one
- * prefetched before). b's arrays should be the backend's host memory
- * (mae_batch_init_for), or the copy is not asynchronous; b must stay
- * alive and unchanged until it is current and a result of it has been
- * read (mae_model_loss, _embed, _predict). 0, or -1 with a message. */
+/* Stages b for a later mae_model_set_batch(m, b, with_decoder), copying it
+ * while the current batch computes: mae_staging_prefetch says how. A
+ * result of b is read by mae_model_loss, _embed or _predict. 0, or -1 with
+ * a message. */
 int mae_model_prefetch(mae_model *m, const mae_batch *b, int with_decoder);
 
 /* The encoder: acts.enc_out. */
 void mae_model_encode(mae_model *m);
+/* The way back through mae_model_encode: adds the encoder's share of the
+ * gradient to m->grads, given d_enc_out [T, D] = dloss/d acts.enc_out (it
+ * may be acts.d_enc_out). How a classifier on the encoder (mae-finetune)
+ * reuses the pretraining's backward pass. */
+void mae_model_encode_backward(mae_model *m, const float *d_enc_out);
+
 /* The decoder and prediction, after the encoder: acts.pred. */
 void mae_model_decode(mae_model *m);
+/* The way back through mae_model_decode: adds the decoder's share of the
+ * gradient to m->grads, from acts.d_pred to acts.d_enc_out. */
+void mae_model_decode_backward(mae_model *m);
+
 /* The loss of the predictions (forward_loss: mean over hidden patches of
- * the per-patch mean squared error) and its gradient acts.dpred; the
- * batch must predict its hidden patches and hide at least one. */
-double mae_model_loss(mae_model *m);
+ * the per-patch mean squared error) into *loss, and its gradient
+ * acts.d_pred; the batch must predict its hidden patches and hide at
+ * least one. 0, or -1 with a message. */
+int mae_model_loss(mae_model *m, double *loss);
 
 /* set_batch, encode, decode and loss. -1 with a message on failure. */
 int mae_model_forward(mae_model *m, const mae_batch *b, double *loss);
+
+void mae_model_zero_grad(mae_model *m);
+/* Adds the gradient of the last loss to m->grads: decode_backward, then
+ * encode_backward. */
+void mae_model_backward(mae_model *m);
 
 /* The embedding of each image of b into host_out [B, D]: the encoder's
  * output (after its final norm) at the cls token, or averaged over the
@@ -136,14 +144,5 @@ void mae_model_pool(mae_model *m, int pool, float *out);
 /* The way back through mae_model_pool: d_enc_out [T, D] (overwritten) from
  * dpooled [B, D] (scaled in place by mean pooling). */
 void mae_model_pool_backward(mae_model *m, int pool, float *dpooled, float *d_enc_out);
-
-void mae_model_zero_grad(mae_model *m);
-/* Adds the gradient of the last loss to m->grads. */
-void mae_model_backward(mae_model *m);
-/* Adds the encoder's share of the gradient to m->grads, given d_enc_out
- * [T, D] = dloss/d acts.enc_out; it may be acts.grad[1] (the encoder's
- * pass uses grad[0] and grad[2]). How a classifier on the encoder
- * (mae-finetune) reuses the pretraining's backward pass. */
-void mae_model_encoder_backward(mae_model *m, const float *d_enc_out);
 
 #endif
