@@ -64,6 +64,17 @@ static inline const char *check_tmpdir(void)
 	return dir ? dir : "/tmp";
 }
 
+/* name's path in the temporary directory, in one of four rotating
+ * buffers: a test may hold up to four paths at once. */
+static inline char *check_tmp_path(const char *name)
+{
+	static char buf[4][512];
+	static int next;
+	char *p = buf[next++ % 4];
+	snprintf(p, sizeof buf[0], "%s/%s", check_tmpdir(), name);
+	return p;
+}
+
 /* The number of entries in dir, "." and ".." aside: what a test that
  * leaves no temporary file behind counts. */
 static inline int check_count_entries(const char *dir)

@@ -10,15 +10,6 @@
 #include "mae/mae_batch.h"
 #include "mae/mae_checkpoint.h"
 
-static char *tmp_path(const char *name)
-{
-	static char buf[4][512];
-	static int next;
-	char *p = buf[next++ % 4];
-	snprintf(p, 512, "%s/%s", check_tmpdir(), name);
-	return p;
-}
-
 /* an image of w x h x c whose bytes follow from seed */
 static mp_image pattern_image(uint32_t w, uint32_t h, uint32_t c, unsigned seed)
 {
@@ -84,7 +75,7 @@ static void record_fields_round_trip(void)
 
 static void stream_round_trip(void)
 {
-	const char *path = tmp_path("s.rec");
+	const char *path = check_tmp_path("s.rec");
 	mp_writer *w = mp_writer_open(path);
 	const char *argv[] = {"prog", "--flag"};
 	CHECK(w != NULL);
@@ -115,7 +106,7 @@ static void stream_round_trip(void)
 	CHECK_EQ(n, 3);
 
 	/* a second stream carries the first's provenance on, as a tool does */
-	const char *path2 = tmp_path("t.rec");
+	const char *path2 = check_tmp_path("t.rec");
 	mp_writer *w2 = mp_writer_open(path2);
 	const char *argv2[] = {"next"};
 	CHECK_EQ(mp_writer_header(w2, header, 1, argv2), 0);
@@ -130,7 +121,7 @@ static void stream_round_trip(void)
 	mp_reader_close(rd2);
 
 	/* an aborted writer leaves nothing */
-	const char *path3 = tmp_path("u.rec");
+	const char *path3 = check_tmp_path("u.rec");
 	mp_writer *w3 = mp_writer_open(path3);
 	CHECK_EQ(mp_writer_put(w3, r), 0);
 	mp_writer_abort(w3);
@@ -141,7 +132,7 @@ static void stream_round_trip(void)
 
 static void images_through_png(void)
 {
-	const char *path = tmp_path("a.png");
+	const char *path = check_tmp_path("a.png");
 	mp_image rgb = pattern_image(5, 4, 3, 2), got = {0};
 	CHECK_EQ(mp_image_write_png(path, &rgb), 0);
 	CHECK_EQ(mp_image_read_file(path, 0, &got), 0);
@@ -165,7 +156,7 @@ static void images_through_png(void)
 	CHECK(got.pixels == NULL);
 	CHECK_EQ(mp_image_read_file(path, 2, &got), -1);
 	CHECK(strstr(mp_last_error(), "a.png: channels is 0 (as stored), 1 or 3, not 2") != NULL);
-	CHECK_EQ(mp_image_read_file(tmp_path("none.png"), 0, &got), -1);
+	CHECK_EQ(mp_image_read_file(check_tmp_path("none.png"), 0, &got), -1);
 	CHECK(strstr(mp_last_error(), "none.png: cannot open") != NULL);
 	mp_image_free(&rgb);
 	mp_image_free(&rgba);
@@ -176,7 +167,7 @@ enum { N_IMAGES = 70 }; /* more than one of mp_model_embed's batches */
 
 static void embeddings_as_the_model_computes(void)
 {
-	const char *path = tmp_path("m.st");
+	const char *path = check_tmp_path("m.st");
 	mae_model ref;
 	CHECK_EQ(mae_model_init(&ref, &tiny, backend_cpu()), 0);
 	CHECK_EQ(mae_model_init_weights(&ref, 3), 0);
@@ -219,7 +210,7 @@ static void embeddings_as_the_model_computes(void)
 	mp_model_free(m);
 	mae_model_free(&ref);
 
-	CHECK(mp_model_load(tmp_path("none.st"), 1) == NULL);
+	CHECK(mp_model_load(check_tmp_path("none.st"), 1) == NULL);
 	CHECK(strstr(mp_last_error(), "none.st") != NULL);
 	CHECK(mp_model_load(path, 0) == NULL);
 }
@@ -227,7 +218,7 @@ static void embeddings_as_the_model_computes(void)
 static void version_and_errors(void)
 {
 	CHECK_STR(mp_version(), MASKPIPE_VERSION);
-	CHECK(mp_reader_open(tmp_path("missing.rec")) == NULL);
+	CHECK(mp_reader_open(check_tmp_path("missing.rec")) == NULL);
 	CHECK(strstr(mp_last_error(), "missing.rec") != NULL);
 }
 

@@ -14,15 +14,6 @@
 
 static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 1};
 
-static char *tmp_path(const char *name)
-{
-	static char buf[4][512];
-	static int next;
-	char *p = buf[next++ % 4];
-	snprintf(p, 512, "%s/%s", check_tmpdir(), name);
-	return p;
-}
-
 /* a model after one AdamW step on random gradients */
 static void trained_model(mae_model *m, adamw *opt)
 {
@@ -41,7 +32,7 @@ static void round_trip_is_exact(void)
 	mae_model m, back;
 	adamw opt, opt_back;
 	trained_model(&m, &opt);
-	const char *path = tmp_path("a.safetensors");
+	const char *path = check_tmp_path("a.safetensors");
 	const char *meta[2] = {"note", "test"};
 	CHECK_EQ(mae_checkpoint_save(path, &m, &opt, meta, 1), 0);
 	CHECK_EQ(mae_checkpoint_load(path, backend_cpu(), &tiny, &back, &opt_back), 0);
@@ -54,7 +45,7 @@ static void round_trip_is_exact(void)
 	adamw_free(&opt_back, &back);
 	mae_model_free(&back);
 	/* weights alone load for inference, and not for resuming */
-	const char *weights = tmp_path("w.safetensors");
+	const char *weights = check_tmp_path("w.safetensors");
 	CHECK_EQ(mae_checkpoint_save(weights, &m, NULL, NULL, 0), 0);
 	CHECK_EQ(mae_checkpoint_load(weights, backend_cpu(), NULL, &back, NULL), 0);
 	CHECK(memcmp(m.param_mem, back.param_mem, bytes) == 0);
@@ -70,7 +61,7 @@ static void bad_files_are_clear_errors(void)
 	mae_model m, back;
 	adamw opt;
 	trained_model(&m, &opt);
-	const char *path = tmp_path("b.safetensors");
+	const char *path = check_tmp_path("b.safetensors");
 	CHECK_EQ(mae_checkpoint_save(path, &m, &opt, NULL, 0), 0);
 	mae_config other = tiny;
 	other.dec_dim = 16;
@@ -88,13 +79,13 @@ static void bad_files_are_clear_errors(void)
 	CHECK_EQ(truncate(path, 5), 0);
 	CHECK_EQ(mae_checkpoint_load(path, backend_cpu(), NULL, &back, NULL), -1);
 	CHECK(strstr(err_msg(), "truncated") != NULL);
-	const char *text = tmp_path("c.safetensors");
+	const char *text = check_tmp_path("c.safetensors");
 	f = fopen(text, "wb");
 	fputs("hello, this is not a checkpoint at all", f);
 	fclose(f);
 	CHECK_EQ(mae_checkpoint_load(text, backend_cpu(), NULL, &back, NULL), -1);
 	CHECK(strstr(err_msg(), "not a safetensors file") != NULL);
-	CHECK_EQ(mae_checkpoint_load(tmp_path("missing"), backend_cpu(), NULL, &back, NULL), -1);
+	CHECK_EQ(mae_checkpoint_load(check_tmp_path("missing"), backend_cpu(), NULL, &back, NULL), -1);
 	CHECK(strstr(err_msg(), "missing") != NULL);
 	adamw_free(&opt, &m);
 	mae_model_free(&m);
@@ -107,7 +98,7 @@ static void non_finite_values_are_refused(void)
 	mae_model m, back;
 	adamw opt, opt_back;
 	trained_model(&m, &opt);
-	const char *path = tmp_path("nan.safetensors");
+	const char *path = check_tmp_path("nan.safetensors");
 	const mae_tensor *last = &m.layout.tensors[m.layout.n_tensors - 1];
 	m.param_mem[last->offset + 1] = NAN;
 	CHECK_EQ(mae_checkpoint_save(path, &m, NULL, NULL, 0), 0);
@@ -130,7 +121,7 @@ static void a_huge_config_allocates_nothing(void)
 	mae_model m, back;
 	adamw opt;
 	trained_model(&m, &opt);
-	const char *path = tmp_path("huge.safetensors");
+	const char *path = check_tmp_path("huge.safetensors");
 	CHECK_EQ(mae_checkpoint_save(path, &m, NULL, NULL, 0), 0);
 	st_file f;
 	CHECK_EQ(st_read(&f, path), 0);
