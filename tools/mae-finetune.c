@@ -1,7 +1,7 @@
 /* mae-finetune: fine-tunes a pretrained MAE encoder with a linear head on
  * labelled images and reports the test accuracy per epoch. */
 #include <getopt.h>
-#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +9,8 @@
 #include "cli/cli.h"
 #include "cli/cli_backend.h"
 #include "cli/cli_real.h"
-#include "eval/finetune_report.h"
+#include "eval/finetune_run.h"
 #include "mae/mae_checkpoint.h"
-#include "eval/mae_finetune.h"
 
 static const char help[] =
 	"Usage: mae-finetune [OPTION]... --train TRAIN CHECKPOINT [TEST]\n"
@@ -83,33 +82,33 @@ int main(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		CLI_OPTIONS_COMMON,
 	};
-	mae_finetune_opts o = {.batch = 64, .blr = 1e-3, .min_lr = 1e-6, .weight_decay = 0.05,
-			       .layer_decay = 0.75, .smoothing = 0.1, .pool = MAE_POOL_CLS};
-	const char *train_path = NULL, *out_path = NULL, *log_path = NULL, *device = "cpu";
-	long labelled = 0, epochs = 10, warmup_epochs = 1, eval_every = 1;
-	int threads = 1, quiet = 0, opt;
-	uint64_t seed = 0;
+	finetune_run_opts o = {
+		.tune = {.batch = 64, .blr = 1e-3, .min_lr = 1e-6, .weight_decay = 0.05,
+			 .layer_decay = 0.75, .smoothing = 0.1, .pool = MAE_POOL_CLS},
+		.epochs = 10, .warmup_epochs = 1, .eval_every = 1};
+	const char *train_path = NULL, *out_path = NULL, *device = "cpu";
+	int threads = 1, opt;
 	cli_init(argc, argv);
 	while ((opt = getopt_long(argc, argv, "t:e:b:p:s:j:o:qhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 't': train_path = optarg; break;
-		case LABELLED: labelled = (long)cli_int("--labelled", optarg, 1, INT32_MAX); break;
-		case 'e': epochs = (long)cli_int("--epochs", optarg, 1, 1000000); break;
-		case 'b': o.batch = (int)cli_int("--batch", optarg, 1, 1 << 20); break;
-		case BLR: o.blr = cli_real("--blr", optarg, 0, 1e300, 0); break;
-		case MIN_LR: o.min_lr = cli_real("--min-lr", optarg, 0, 1e300, 0); break;
-		case WARMUP: warmup_epochs = (long)cli_int("--warmup-epochs", optarg, 0, 1000000); break;
-		case WD: o.weight_decay = cli_real("--wd", optarg, 0, 1e6, 0); break;
-		case LAYER_DECAY: o.layer_decay = cli_real("--layer-decay", optarg, 0, 1, 0); break;
-		case SMOOTHING: o.smoothing = cli_real("--smoothing", optarg, 0, 1, 1); break;
-		case 'p': o.pool = cli_pool_arg(optarg); break;
-		case EVAL_EVERY: eval_every = (long)cli_int("--eval-every", optarg, 1, 1000000); break;
-		case 's': seed = (uint64_t)cli_int("--seed", optarg, 0, INT64_MAX); break;
+		case LABELLED: o.labelled = (size_t)cli_int("--labelled", optarg, 1, INT32_MAX); break;
+		case 'e': o.epochs = (long)cli_int("--epochs", optarg, 1, 1000000); break;
+		case 'b': o.tune.batch = (int)cli_int("--batch", optarg, 1, 1 << 20); break;
+		case BLR: o.tune.blr = cli_real("--blr", optarg, 0, 1e300, 0); break;
+		case MIN_LR: o.tune.min_lr = cli_real("--min-lr", optarg, 0, 1e300, 0); break;
+		case WARMUP: o.warmup_epochs = (long)cli_int("--warmup-epochs", optarg, 0, 1000000); break;
+		case WD: o.tune.weight_decay = cli_real("--wd", optarg, 0, 1e6, 0); break;
+		case LAYER_DECAY: o.tune.layer_decay = cli_real("--layer-decay", optarg, 0, 1, 0); break;
+		case SMOOTHING: o.tune.smoothing = cli_real("--smoothing", optarg, 0, 1, 1); break;
+		case 'p': o.tune.pool = cli_pool_arg(optarg); break;
+		case EVAL_EVERY: o.eval_every = (long)cli_int("--eval-every", optarg, 1, 1000000); break;
+		case 's': o.seed = (uint64_t)cli_int("--seed", optarg, 0, INT64_MAX); break;
 		case 'j': threads = (int)cli_int("--threads", optarg, 1, 256); break;
 		case DEVICE: device = cli_device_arg(optarg); break;
-		case LOG: log_path = cli_output_arg(optarg); break;
+		case LOG: o.log_path = cli_output_arg(optarg); break;
 		case 'o': out_path = cli_output_arg(optarg); break;
-		case 'q': quiet = 1; break;
+		case 'q': o.quiet = 1; break;
 		CLI_CASES_COMMON(help);
 		}
 	}
@@ -129,83 +128,23 @@ int main(int argc, char **argv)
 	image_set train, test;
 	image_set_init(&train, &f.model.cfg);
 	image_set_init(&test, &f.model.cfg);
-	cli_read_each(train_path, quiet, add_image, &(reading){&train, &f.model.cfg});
-	cli_read_each(test_path, quiet, add_image, &(reading){&test, &f.model.cfg});
-	if (train.n == 0 || test.n == 0) {
-		err_set("%s: no %s images", cli_input_name(train.n == 0 ? train_path : test_path),
-			train.n == 0 ? "training" : "test");
+	cli_read_each(train_path, o.quiet, add_image, &(reading){&train, &f.model.cfg});
+	cli_read_each(test_path, o.quiet, add_image, &(reading){&test, &f.model.cfg});
+	o.train_name = cli_input_name(train_path);
+	o.test_name = cli_input_name(test_path);
+	o.prog = cli_prog();
+	o.text = o.quiet ? NULL : stderr;
+	finetune_result res;
+	if (finetune_run(&res, &f, &train, &test, &o) < 0)
 		cli_fail();
-	}
-	probe_classes classes;
-	if (probe_classes_from(&classes, train.label, train.n) < 0 ||
-	    image_set_classify(&train, &classes) < 0 || image_set_classify(&test, &classes) < 0)
-		cli_fail();
-	if (classes.n < 2) {
-		err_set("%s: the training images have one class (label %" PRId64 "): nothing to "
-			"learn", cli_input_name(train_path), classes.label[0]);
-		cli_fail();
-	}
-	if ((size_t)labelled > train.n) {
-		err_set("--labelled %ld: %s has %zu images", labelled, cli_input_name(train_path),
-			train.n);
-		cli_fail();
-	}
-	uint32_t *idx = malloc(train.n * sizeof *idx);
-	finetune_epoch *log_rows = calloc((size_t)epochs, sizeof *log_rows);
-	if (!idx || !log_rows) {
-		err_set("out of memory");
-		cli_fail();
-	}
-	size_t n_used = train.n;
-	if (labelled) {
-		long got = image_set_balanced(&train, classes.n, (size_t)labelled, seed, idx);
-		if (got < 0)
-			cli_fail();
-		n_used = (size_t)got;
-		if (!quiet && n_used < (size_t)labelled)
-			fprintf(stderr, "%s: --labelled %ld: some classes have too few images; "
-				"training on %zu\n", cli_prog(), labelled, n_used);
-	} else {
-		for (size_t i = 0; i < train.n; i++)
-			idx[i] = (uint32_t)i;
-	}
-	long steps_per_epoch = (long)((n_used + (size_t)o.batch - 1) / (size_t)o.batch);
-	o.total = epochs * steps_per_epoch;
-	o.warmup = (warmup_epochs < epochs ? warmup_epochs : epochs) * steps_per_epoch;
-	if (mae_finetuner_init(&f, classes.n, &o, seed) < 0 ||
-	    mae_finetune_standardise(&f, &train, idx, n_used) < 0)
-		cli_fail();
-	FILE *log = NULL;
-	if (log_path && !(log = fopen(log_path, "w"))) {
-		err_errno("%s", log_path);
-		cli_fail();
-	}
-	if (!quiet)
-		fprintf(stderr, "fine-tuning on %zu of %zu training images, %d classes; testing on %zu\n",
-			n_used, train.n, classes.n, test.n);
-
-	mae_finetune_run_opts run = {epochs, eval_every, seed, cli_input_name(train_path),
-				     cli_input_name(test_path), quiet, quiet ? NULL : stderr, log};
-	probe_accuracy acc = {0};
-	if (mae_finetune_run(&f, &train, idx, n_used, &test, &run, log_rows, &acc) < 0)
-		cli_fail();
-	if (log && fclose(log) != 0) {
-		err_errno("%s", log_path);
-		cli_fail();
-	}
-	if (!quiet)
-		probe_accuracy_text(stderr, &classes, &acc);
-	finetune_report report = {train.n, n_used, test.n, &classes, &o, seed, log_rows,
-				  (int)epochs, &acc};
-	char *json = finetune_report_json(&report);
+	if (!o.quiet)
+		probe_accuracy_text(stderr, &res.sets.classes, &res.acc);
+	char *json = finetune_report_json(&res.report);
 	if (!json)
 		cli_fail();
 	cli_write_line(out_path, json);
 	free(json);
-	free(idx);
-	free(log_rows);
-	probe_accuracy_free(&acc);
-	probe_classes_free(&classes);
+	finetune_result_free(&res);
 	image_set_free(&train);
 	image_set_free(&test);
 	mae_finetuner_free(&f);

@@ -8,6 +8,12 @@
 #include "eval/probe_eval.h"
 #include "eval/probe_report.h"
 
+/* An epoch of a run (finetune_run). */
+typedef struct finetune_epoch {
+	double loss;     /* mean training loss */
+	double top1;     /* test top-1, < 0 when the epoch was not tested */
+} finetune_epoch;
+
 typedef struct finetune_report {
 	size_t n_train, n_labelled, n_test;
 	const probe_classes *classes;

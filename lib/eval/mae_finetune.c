@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/err.h"
 #include "common/rng.h"
@@ -303,80 +302,5 @@ int mae_finetune_evaluate(mae_finetuner *f, const image_set *set, float *scores,
 		progress_add(prog, (uint64_t)b);
 	}
 	free(px);
-	return rc;
-}
-
-/* The test of an epoch: every image of test scored, the accuracy into
- * *acc and row->top1. */
-static int test_epoch(mae_finetuner *f, const image_set *test, const mae_finetune_run_opts *r,
-		      long epoch, float *scores, finetune_epoch *row, probe_accuracy *acc)
-{
-	progress prog;
-	progress_start(&prog, "test images", (uint64_t)test->n, r->quiet);
-	int rc = mae_finetune_evaluate(f, test, scores, &prog);
-	progress_end(&prog);
-	if (rc < 0)
-		return -1;
-	probe_accuracy_free(acc);
-	if (probe_accuracy_of(acc, scores, test->cls, test->n, f->n_classes) < 0) {
-		err_prefix("%s: epoch %ld: ", r->test_name, epoch + 1);
-		return -1;
-	}
-	row->top1 = acc->top1;
-	return 0;
-}
-
-/* The epoch's line of text and of the log. */
-static void report_epoch(const mae_finetune_run_opts *r, long epoch, const finetune_epoch *row,
-			 double seconds)
-{
-	if (r->text) {
-		fprintf(r->text, "epoch %ld/%ld: loss %.4f", epoch + 1, r->epochs, row->loss);
-		if (row->top1 >= 0)
-			fprintf(r->text, ", test top-1 %.2f%%", 100 * row->top1);
-		fprintf(r->text, " (%.0f s)\n", seconds);
-	}
-	if (r->log) {
-		fprintf(r->log, "%ld\t%.6f\t", epoch + 1, row->loss);
-		if (row->top1 >= 0)
-			fprintf(r->log, "%.6f", row->top1);
-		fprintf(r->log, "\t%.3f\n", seconds);
-		fflush(r->log);
-	}
-}
-
-int mae_finetune_run(mae_finetuner *f, const image_set *train, const uint32_t *idx, size_t n,
-		     const image_set *test, const mae_finetune_run_opts *r,
-		     finetune_epoch *epochs, probe_accuracy *acc)
-{
-	float *scores = malloc(test->n * (size_t)f->n_classes * sizeof *scores);
-	if (!scores)
-		return err_set("out of memory");
-	if (r->log)
-		fprintf(r->log, "epoch\tloss\ttop1\tseconds\n");
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int rc = 0;
-	for (long e = 0; rc == 0 && e < r->epochs; e++) {
-		finetune_epoch *row = &epochs[e];
-		progress prog;
-		progress_start(&prog, "images", (uint64_t)n, r->quiet);
-		rc = mae_finetune_epoch(f, train, idx, n, r->seed, (int)e, &prog, &row->loss);
-		progress_end(&prog);
-		if (rc < 0) {
-			err_prefix("%s: epoch %ld: ", r->train_name, e + 1);
-			break;
-		}
-		row->top1 = -1;
-		if ((e + 1) % r->eval_every == 0 || e + 1 == r->epochs)
-			rc = test_epoch(f, test, r, e, scores, row, acc);
-		if (rc == 0) {
-			struct timespec t;
-			clock_gettime(CLOCK_MONOTONIC, &t);
-			report_epoch(r, e, row,
-				     (double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) * 1e-9);
-		}
-	}
-	free(scores);
 	return rc;
 }

@@ -13,11 +13,8 @@
 #ifndef MASKPIPE_MAE_FINETUNE_H
 #define MASKPIPE_MAE_FINETUNE_H
 
-#include <stdio.h>
-
 #include "common/progress.h"
 #include "eval/image_set.h"
-#include "eval/probe_eval.h"
 #include "mae/adamw.h"
 #include "mae/mae_batch.h"
 #include "mae/mae_model.h"
@@ -94,33 +91,6 @@ int mae_finetune_epoch(mae_finetuner *f, const image_set *set, const uint32_t *i
 
 /* Class scores [set->n, C] of every image of set. */
 int mae_finetune_evaluate(mae_finetuner *f, const image_set *set, float *scores, progress *prog);
-
-/* What an epoch of mae_finetune_run gives. */
-typedef struct finetune_epoch {
-	double loss;     /* mean training loss */
-	double top1;     /* test top-1, < 0 when the epoch was not tested */
-} finetune_epoch;
-
-/* What mae_finetune_run does beyond the finetuner's options. */
-typedef struct mae_finetune_run_opts {
-	long epochs;
-	long eval_every;     /* test every eval_every epochs and after the last */
-	uint64_t seed;       /* of the epochs' orders */
-	const char *train_name, *test_name; /* the sets' sources, for messages */
-	int quiet;           /* no progress */
-	FILE *text;          /* a line per epoch, or NULL */
-	FILE *log;           /* a TSV line per epoch (epoch, loss, top1, seconds)
-			      * after a header line, or NULL */
-} mae_finetune_run_opts;
-
-/* The epochs of fine-tuning on the images idx[0..n) of train, each
- * followed, when due, by a test on every image of test (both classified):
- * each epoch's loss and test top-1 into epochs[0..r->epochs), the last
- * test's accuracy into *acc (zeroed or freed before). 0, or -1 with a
- * message naming the set at fault and the epoch. */
-int mae_finetune_run(mae_finetuner *f, const image_set *train, const uint32_t *idx, size_t n,
-		     const image_set *test, const mae_finetune_run_opts *r,
-		     finetune_epoch *epochs, probe_accuracy *acc);
 
 /* Per tensor of the layout, the lr factor of layer-wise decay: layer 0 is
  * the embeddings (cls_token, pos_embed, patch_embed), layer i + 1 block i,

@@ -2,12 +2,14 @@
  * whole classifier's backward pass (head, pooling, encoder) against central
  * finite differences; layer-wise lr factors; a tiny run that learns its
  * training set and leaves the decoder as it was; the same steps whatever
- * the thread count; the class-balanced subset. */
+ * the thread count; the class-balanced subset; the sets' checks and the
+ * images trained on (finetune_sets). */
 #include <math.h>
 #include <stdlib.h>
 
 #include "check.h"
 #include "common/err.h"
+#include "eval/finetune_sets.h"
 #include "eval/image_set.h"
 #include "eval/mae_finetune.h"
 #include "common/rng.h"
@@ -374,6 +376,97 @@ static void balanced_subset(void)
 	image_set_free(&shuffled);
 }
 
+/* n images labelled labels[0..n), ids "t<k>" */
+static void make_labelled(image_set *s, const int64_t *labels, int n)
+{
+	image_set_init(s, &tiny);
+	for (int k = 0; k < n; k++) {
+		rec r;
+		rec_init(&r);
+		char id[16];
+		snprintf(id, sizeof id, "t%d", k);
+		img im = {8, 8, 2, pixels[k % N_IMG]};
+		CHECK_EQ(rec_make_image(&r, id, labels[k], -1, &im), 0);
+		CHECK_EQ(image_set_add_record(s, &r, &tiny), 0);
+		rec_free(&r);
+	}
+}
+
+/* finetune_sets_prepare refuses what mae-finetune cannot train on, in its
+ * order and words: no training images before no test images, one class,
+ * more --labelled than there are. */
+static void sets_checks(void)
+{
+	image_set train, test, empty, one_class;
+	make_set(&train, NULL);
+	make_labelled(&test, (const int64_t[]){2, 7, 0}, 3);
+	make_labelled(&empty, NULL, 0);
+	make_labelled(&one_class, (const int64_t[]){4, 4, 4}, 3);
+	finetune_sets s;
+	finetune_sets_opts o = {0, 4, "train.rec", "test.rec", NULL, "prog"};
+	CHECK_EQ(finetune_sets_prepare(&s, &empty, &empty, &o), -1);
+	CHECK_STR(err_msg(), "train.rec: no training images");
+	CHECK_EQ(finetune_sets_prepare(&s, &train, &empty, &o), -1);
+	CHECK_STR(err_msg(), "test.rec: no test images");
+	o.labelled = 31;
+	CHECK_EQ(finetune_sets_prepare(&s, &one_class, &test, &o), -1);
+	CHECK_STR(err_msg(), "train.rec: the training images have one class (label 4): "
+		  "nothing to learn");
+	CHECK_EQ(finetune_sets_prepare(&s, &train, &test, &o), -1);
+	CHECK_STR(err_msg(), "--labelled 31: train.rec has 30 images");
+	CHECK(s.used == NULL && s.classes.label == NULL);
+	image_set_free(&train);
+	image_set_free(&test);
+	image_set_free(&empty);
+	image_set_free(&one_class);
+}
+
+/* The images trained on: all of them, or image_set_balanced's subset with
+ * a notice when a class runs short; the test images get the training
+ * set's classes, -1 for a label it lacks. */
+static void sets_used(void)
+{
+	image_set train, test;
+	make_set(&train, NULL);
+	make_labelled(&test, (const int64_t[]){2, 7, 0}, 3);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *notice = open_memstream(&text, &len);
+	finetune_sets s;
+	finetune_sets_opts o = {0, 4, "train.rec", "test.rec", notice, "prog"};
+	CHECK_EQ(finetune_sets_prepare(&s, &train, &test, &o), 0);
+	CHECK_EQ(s.n_used, 30);
+	for (uint32_t i = 0; i < 30; i++)
+		CHECK_EQ(s.used[i], i);
+	CHECK(s.classes.n == 3 && s.classes.label[0] == 0 && s.classes.label[2] == 2);
+	CHECK(test.cls && test.cls[0] == 2 && test.cls[1] == -1 && test.cls[2] == 0);
+	finetune_sets_free(&s);
+	/* quotas 7, 7, 6; class 2 has 5 */
+	o.labelled = 20;
+	CHECK_EQ(finetune_sets_prepare(&s, &train, &test, &o), 0);
+	uint32_t want[20];
+	CHECK_EQ(image_set_balanced(&train, 3, 20, 4, want), 19);
+	CHECK_EQ(s.n_used, 19);
+	CHECK(memcmp(s.used, want, 19 * sizeof *want) == 0);
+	finetune_sets_free(&s);
+	/* a subset in full: no notice, nor any without a FILE */
+	o.labelled = 9;
+	CHECK_EQ(finetune_sets_prepare(&s, &train, &test, &o), 0);
+	CHECK_EQ(s.n_used, 9);
+	finetune_sets_free(&s);
+	/* all 30 is not too many, though class 2 falls short of its 10 */
+	o.labelled = 30;
+	o.notice = NULL;
+	CHECK_EQ(finetune_sets_prepare(&s, &train, &test, &o), 0);
+	CHECK_EQ(s.n_used, 25);
+	finetune_sets_free(&s);
+	fclose(notice);
+	CHECK_STR(text, "prog: --labelled 20: some classes have too few images; training on 19\n");
+	free(text);
+	image_set_free(&train);
+	image_set_free(&test);
+}
+
 static void bad_class_is_an_error(void)
 {
 	mae_finetuner f;
@@ -418,6 +511,8 @@ int main(void)
 	RUN(layer_decay_scales_by_depth);
 	RUN(learns_training_set_same_for_any_threads);
 	RUN(balanced_subset);
+	RUN(sets_checks);
+	RUN(sets_used);
 	RUN(bad_class_is_an_error);
 	RUN(scores_do_not_depend_on_the_batch);
 	return check_exit();
