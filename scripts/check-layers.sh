@@ -3,13 +3,18 @@
 # #include of lib/, tools/ and include/ (tests may include anything):
 #
 #   common <- stream <- image <- {ssearch, mask} <- mae <- eval <- cli <- tools
-#   formats/ and kernels/ use common/ only; mae/ and above may use them
+#   formats/ and kernels/ use common/ only; image/ and above may use
+#   formats/, mae/ and above kernels/
 #   maskpipe/ (include/maskpipe/, the public headers) includes only itself,
 #   so that the installed headers are whole; api/ (lib/api/, which
 #   implements them) may include it and every layer of lib/, and nothing
 #   includes api/ or maskpipe/ but api/
 #
 # A file may include its own layer and the layers its line below names.
+# formats/ sits on common/ alone, so any layer may use it without a cycle;
+# image/ is the lowest that does, because from there up records have
+# pictures to write as files (a record's picture, a mask heat map), while
+# stream/ stays the record stream alone, with no image codec under it.
 # Every quoted include names its folder ("mae/mae_model.h"), so the layer
 # of each is plain; one without a folder is an error too.
 # Usage: scripts/check-layers.sh [ROOT]   (default: the tree it sits in)
@@ -23,8 +28,8 @@ allowed() {
 	case $1 in
 	common) echo "" ;;
 	formats | kernels | stream) echo "common" ;;
-	image) echo "common stream" ;;
-	ssearch | mask) echo "common stream image" ;;
+	image) echo "common stream formats" ;;
+	ssearch | mask) echo "common stream image formats" ;;
 	mae) echo "common stream image formats kernels" ;;
 	eval) echo "common stream image formats kernels mae" ;;
 	api) echo "common stream image ssearch mask formats kernels mae eval maskpipe" ;;

@@ -5,7 +5,7 @@
  * This is formats/, which may use common/ only, and so it makes no
  * records: each image goes to a callback with its id and labels, and the
  * caller (the tool) makes the record. Records would put the driver in a
- * layer that sees both stream/ and formats/ (mae/ and above), which holds
+ * layer that sees both stream/ and formats/ (image/ and above), which holds
  * nothing about reading image files; kept here, the driver sits beside the
  * readers it drives (imgsrc, imgdir) and the rule stays as it is. */
 #ifndef MASKPIPE_FORMATS_IMG_INPUTS_H

@@ -18,6 +18,8 @@ breaks() {
 }
 breaks lib/common/err.c '#include "stream/rec.h"' 'common/ may not include stream/ ("stream/rec.h")'
 breaks lib/formats/npy.c '#include "mae/mae_model.h"' 'formats/ may not include mae/ ("mae/mae_model.h")'
+breaks lib/stream/rec_path.c '#include "formats/png_codec.h"' 'stream/ may not include formats/ ("formats/png_codec.h")'
+breaks lib/image/rec_picture.c '#include "kernels/backend.h"' 'image/ may not include kernels/ ("kernels/backend.h")'
 breaks lib/kernels/cpu/cpu_gemm.c '#include "stream/rec.h"' 'kernels/ may not include stream/ ("stream/rec.h")'
 breaks lib/mask/mask_gen.c '#include "ssearch/segment.h"' 'mask/ may not include ssearch/ ("ssearch/segment.h")'
 breaks lib/mae/mae_infer.c '#include "cli/cli.h"' 'mae/ may not include cli/ ("cli/cli.h")'
