@@ -6,11 +6,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "common/img_tiles.h"
 #include "common/mkdirs.h"
-#include "formats/png_codec.h"
 #include "image/rec_picture.h"
-#include "stream/rec_path.h"
+#include "image/rec_png_out.h"
 
 static const char help[] =
 	"Usage: rec-png [OPTION]... [FILE]\n"
@@ -35,52 +33,15 @@ static const char help[] =
 	"\n"
 	"See rec-png(1) and maskpipe-rec(5).\n";
 
-/* Mid-gray between sheet cells and around smaller images: it shows the
- * grid against dark backgrounds (Fashion-MNIST) and light ones alike. */
-enum { SHEET_BACKGROUND = 128 };
-
 typedef struct options {
-	const char *dir, *sheet_path;
-	uint32_t scale, cols; /* cols 0: square grid */
+	rec_png_out out; /* the files or the sheet */
+	uint32_t scale;
 	uint64_t limit;
 	int64_t n_boxes;  /* boxes drawn per image, 0 all, -1 none */
 	box *boxes;       /* the current record's */
 	size_t boxes_cap;
-	int skip_missing, verbose;
-	int by_label;     /* files into a subdirectory per class */
-	char **classes;   /* the header's class names, for --by-label */
-	size_t n_classes;
+	int skip_missing;
 } options;
-
-static int write_png(const char *path, const img *im, const options *opt)
-{
-	if (image_png_write_file(path, im) < 0)
-		return -1;
-	if (opt->verbose)
-		printf("%s\n", path);
-	return 0;
-}
-
-static int write_record_png(const rec *r, const img *picture, const options *opt)
-{
-	char *path = rec_png_path_made(r, opt->dir, opt->by_label, opt->classes, opt->n_classes);
-	int rc = path ? write_png(path, picture, opt) : -1;
-	free(path);
-	return rc;
-}
-
-static int write_sheet(img_tiles *t, const options *opt)
-{
-	img sheet = {0};
-	/* the tiles are enlarged already */
-	int rc = img_sheet(&sheet, t->items, t->n, opt->cols, 1, SHEET_BACKGROUND);
-	if (rc < 0)
-		err_prefix("%s: ", opt->sheet_path);
-	else
-		rc = write_png(opt->sheet_path, &sheet, opt);
-	img_free(&sheet);
-	return rc;
-}
 
 static _Noreturn void fail_record(const rec_reader *rd, const rec *r)
 {
@@ -95,11 +56,11 @@ static void run(const char *path, options *opt)
 	const rec *header = rec_reader_header(rd);
 	if (!header) /* the message names the stream */
 		cli_fail();
-	if (opt->by_label && rec_get_strs(header, "classes", &opt->classes, &opt->n_classes) < 0) {
+	rec_png_out *out = &opt->out;
+	if (out->by_label && rec_get_strs(header, "classes", &out->classes, &out->n_classes) < 0) {
 		err_prefix("%s: header: ", rec_reader_name(rd));
 		cli_fail();
 	}
-	img_tiles sheet_tiles = {0};
 	img picture = {0};
 	rec r;
 	rec_init(&r);
@@ -116,21 +77,19 @@ static void run(const char *path, options *opt)
 			fail_record(rd, &r);
 		if (rec_picture(&picture, &r, &view, opt->scale, opt->n_boxes, &opt->boxes,
 				&opt->boxes_cap) < 0 ||
-		    (opt->sheet_path ? img_tiles_add(&sheet_tiles, &picture)
-				     : write_record_png(&r, &picture, opt)) < 0)
+		    rec_png_out_add(out, &r, &picture) < 0)
 			fail_record(rd, &r);
 		n_images++;
 	}
 	if (rc < 0)
 		cli_fail();
-	if (opt->sheet_path && write_sheet(&sheet_tiles, opt) < 0) {
+	if (rec_png_out_finish(out) < 0) {
 		err_prefix("%s: ", rec_reader_name(rd));
 		cli_fail();
 	}
-	img_tiles_free(&sheet_tiles);
+	rec_png_out_free(out);
 	img_free(&picture);
 	free(opt->boxes);
-	rec_free_strs(opt->classes, opt->n_classes);
 	rec_free(&r);
 	rec_reader_close(rd);
 }
@@ -150,34 +109,35 @@ int main(int argc, char **argv)
 		{"verbose", no_argument, NULL, 'v'},
 		CLI_OPTIONS_COMMON,
 	};
-	options opt = {.dir = NULL, .scale = 1, .limit = UINT64_MAX, .n_boxes = -1};
+	options opt = {.scale = 1, .limit = UINT64_MAX, .n_boxes = -1};
+	rec_png_out *out = &opt.out;
 	int c;
 	cli_init(argc, argv);
 	while ((c = getopt_long(argc, argv, "o:s:S:c:n:b:vhV", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': opt.dir = optarg; break;
+		case 'o': out->dir = optarg; break;
 		case 's': opt.scale = (uint32_t)cli_int("--scale", optarg, 1, 64); break;
-		case 'S': opt.sheet_path = optarg; break;
-		case 'c': opt.cols = (uint32_t)cli_int("--cols", optarg, 1, IMG_MAX_DIM); break;
+		case 'S': out->sheet_path = optarg; break;
+		case 'c': out->cols = (uint32_t)cli_int("--cols", optarg, 1, IMG_MAX_DIM); break;
 		case 'n': opt.limit = (uint64_t)cli_int("-n", optarg, 0, INT64_MAX); break;
 		case 'b': opt.n_boxes = cli_int("--boxes", optarg, 0, INT64_MAX); break;
 		case OPT_SKIP_MISSING: opt.skip_missing = 1; break;
-		case OPT_BY_LABEL: opt.by_label = 1; break;
-		case 'v': opt.verbose = 1; break;
+		case OPT_BY_LABEL: out->by_label = 1; break;
+		case 'v': out->names = stdout; break;
 		CLI_CASES_COMMON(help);
 		}
 	}
-	if (opt.dir && !*opt.dir)
+	if (out->dir && !*out->dir)
 		cli_usage("-o wants a directory name");
-	if (opt.sheet_path && opt.dir)
+	if (out->sheet_path && out->dir)
 		cli_usage("--sheet writes one file: -o does not apply");
-	if (opt.by_label && opt.sheet_path)
+	if (out->by_label && out->sheet_path)
 		cli_usage("--by-label writes files: --sheet does not apply");
-	if (opt.cols && !opt.sheet_path)
+	if (out->cols && !out->sheet_path)
 		cli_usage("--cols needs --sheet");
-	if (!opt.sheet_path) {
-		opt.dir = opt.dir ? opt.dir : ".";
-		if (mkdirs(opt.dir) < 0)
+	if (!out->sheet_path) {
+		out->dir = out->dir ? out->dir : ".";
+		if (mkdirs(out->dir) < 0)
 			cli_fail();
 	}
 	run(cli_one_input(argc, argv), &opt);
