@@ -4,14 +4,11 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "common/atomic.h"
 #include "cli/cli.h"
-#include "mask/mask_stats.h"
 #include "common/mkdirs.h"
-#include "formats/png_codec.h"
-#include "stream/rec_path.h"
+#include "mask/mask_stats.h"
+#include "mask/mask_stats_files.h"
 
 static const char help[] =
 	"Usage: mask-stats [OPTION]... FILE...\n"
@@ -38,45 +35,6 @@ typedef struct options {
 	uint32_t scale;
 	int positions;
 } options;
-
-static int write_outputs(const mask_stats *s, const char *label, int n_same, const options *opt)
-{
-	char name[REC_PATH_PART_MAX + 1];
-	path_safe_name(name, label);
-	char suffix[16] = "";
-	if (n_same > 1)
-		snprintf(suffix, sizeof suffix, "_%d", n_same);
-	char *png_path = NULL, *txt_path = NULL;
-	if (asprintf(&png_path, "%s/%s%s.png", opt->dir, name, suffix) < 0 ||
-	    asprintf(&txt_path, "%s/%s%s.txt", opt->dir, name, suffix) < 0) {
-		free(png_path);
-		return err_set("out of memory");
-	}
-	img heat = {0};
-	int rc = mask_stats_heatmap(s, opt->scale, &heat);
-	if (rc < 0)
-		err_prefix("heat map of %u pixels per patch: ", opt->scale);
-	if (rc == 0)
-		rc = image_png_write_file(png_path, &heat);
-	img_free(&heat);
-	/* the text is made in memory, so that the file appears whole */
-	char *text = NULL;
-	size_t text_len = 0;
-	FILE *f = rc == 0 ? open_memstream(&text, &text_len) : NULL;
-	if (rc == 0 && !f)
-		rc = err_set("%s: out of memory", txt_path);
-	if (f) {
-		mask_stats_print_freq(f, s);
-		if (fclose(f) != 0)
-			rc = err_set("%s: out of memory", txt_path);
-		else
-			rc = atomic_write_file(txt_path, text, text_len);
-	}
-	free(text);
-	free(png_path);
-	free(txt_path);
-	return rc;
-}
 
 /* Reads one stream and prints its line; returns its label (for counting
  * repeats), NULL never (failures exit). */
@@ -111,10 +69,8 @@ static char *one_stream(const char *path, const options *opt, char **labels, int
 	}
 	/* the files first: a stream whose heat map cannot be written gets no
 	 * line either */
-	int n_same = 1;
-	for (int i = 0; i < n_labels; i++)
-		n_same += strcmp(labels[i], label) == 0;
-	if (opt->dir && write_outputs(&s, label, n_same, opt) < 0) {
+	if (opt->dir &&
+	    mask_stats_write_files(&s, label, labels, n_labels, opt->dir, opt->scale) < 0) {
 		err_prefix("%s: ", rec_reader_name(rd));
 		cli_fail();
 	}

@@ -4,7 +4,11 @@
 
 #include "check.h"
 #include "common/err.h"
+#include "common/mkdirs.h"
+#include "formats/fileio.h"
+#include "formats/png_codec.h"
 #include "mask/mask_stats.h"
+#include "mask/mask_stats_files.h"
 #include "stream/rec_path.h"
 
 static void add(mask_stats *s, const char *id, uint8_t bits)
@@ -114,10 +118,74 @@ static void frequencies_label_and_file_name(void)
 	rec_free(&h);
 }
 
+/* The whole file at dir/name, a string in *text: its length, or -1. */
+static long read_text(const char *dir, const char *name, char **text)
+{
+	char path[700];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	uint8_t *data = NULL;
+	size_t len = 0;
+	*text = NULL;
+	if (datafile_read_all(path, 1 << 20, &data, &len) < 0)
+		return -1;
+	*text = calloc(len + 1, 1);
+	memcpy(*text, data, len);
+	free(data);
+	return (long)len;
+}
+
+/* A stream's two files, named for its strategy (a second stream of one
+ * strategy gets _2), hold its heat map and its frequencies. */
+static void files_of_a_stream(void)
+{
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/stats", check_tmpdir());
+	CHECK_EQ(mkdirs(dir), 0);
+	mask_stats s;
+	mask_stats_init(&s);
+	add(&s, "a", 0x3);
+	add(&s, "b", 0x1);
+	char *earlier[] = {"other", ".block/r0.5"};
+	CHECK_EQ(mask_stats_write_files(&s, ".block/r0.5", earlier, 1, dir, 2), 0);
+	CHECK_EQ(mask_stats_write_files(&s, ".block/r0.5", earlier, 2, dir, 3), 0);
+	char *text;
+	CHECK_EQ(read_text(dir, "_block_r0.5.txt", &text), 28);
+	CHECK_STR(text, "1.0000 0.5000\n0.0000 0.0000\n");
+	free(text);
+	CHECK_EQ(read_text(dir, "_block_r0.5_2.txt", &text), 28);
+	free(text);
+	/* the PNGs: the heat maps, 2 and 3 pixels per patch */
+	img heat = {0}, back = {0};
+	uint8_t *data = NULL;
+	size_t len = 0;
+	char path[700];
+	for (uint32_t cell = 2; cell <= 3; cell++) {
+		snprintf(path, sizeof path, "%s/_block_r0.5%s.png", dir, cell == 3 ? "_2" : "");
+		CHECK_EQ(datafile_read_all(path, 1 << 20, &data, &len), 0);
+		CHECK_EQ(image_png_decode(data, len, &back), 0);
+		CHECK_EQ(mask_stats_heatmap(&s, cell, &heat), 0);
+		CHECK(back.w == heat.w && back.h == heat.h && back.c == heat.c);
+		CHECK(back.w == 2 * cell && memcmp(back.px, heat.px, (size_t)heat.w * heat.h) == 0);
+		free(data);
+		data = NULL;
+		img_free(&back);
+		img_free(&heat);
+	}
+	/* a heat map past the pixel limit: an error, and neither file */
+	setenv("MASKPIPE_MAX_PIXELS", "10", 1);
+	CHECK_EQ(mask_stats_write_files(&s, "big", NULL, 0, dir, 2), -1);
+	unsetenv("MASKPIPE_MAX_PIXELS");
+	CHECK(strstr(err_msg(), "heat map of 2 pixels per patch: ") == err_msg());
+	CHECK_EQ(read_text(dir, "big.png", &text), -1);
+	CHECK_EQ(read_text(dir, "big.txt", &text), -1);
+	mask_stats_free(&s);
+}
+
 int main(void)
 {
 	RUN(figures_of_known_masks);
 	RUN(bad_records_are_errors);
 	RUN(frequencies_label_and_file_name);
+	RUN(files_of_a_stream);
 	return check_exit();
 }
