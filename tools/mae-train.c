@@ -3,13 +3,12 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli/cli.h"
 #include "cli/cli_backend.h"
 #include "cli/cli_real.h"
-#include "mae/mae_checkpoint.h"
 #include "mae/mae_train.h"
+#include "mae/mae_train_start.h"
 #include "common/progress.h"
 
 static const char help[] =
@@ -137,36 +136,17 @@ int main(int argc, char **argv)
 	const rec *header = rec_reader_header(rd);
 	if (!header)
 		cli_fail();
-	if (o.total < 0) {
-		int rc = mae_train_steps_from_header(header, o.batch, &o.total);
-		if (rc < 0) {
-			err_prefix("%s: ", rec_reader_name(rd));
-			cli_fail();
-		}
-		if (rc > 0)
-			cli_usage("%s: no total step count: give --steps, or put the stream through "
-				  "rec-repeat", rec_reader_name(rd));
-	}
-	/* the images the run reads, counted in 64 bits (the progress meter,
-	 * the records a resumed run skips) */
-	if (o.total > INT64_MAX / o.batch)
-		cli_usage("%ld steps of %d images: more than a 64-bit count", o.total, o.batch);
-	if (o.warmup < 0)
-		o.warmup = o.total / 20;
-
-	mae_trainer t;
-	memset(&t, 0, sizeof t);
-	mae_trainer_init(&t, &o);
-	if (resume_path) {
-		int rc = mae_train_resume(&t, resume_path, be, cfg_given ? &cfg : NULL);
-		if (rc > 0)
-			cli_usage("%s", err_msg());
-		if (rc < 0)
-			cli_fail();
-	} else if (mae_model_init(&t.model, &cfg, be) < 0 ||
-		   mae_model_init_weights(&t.model, seed) < 0 || adamw_init(&t.opt, &t.model) < 0) {
+	int rc = mae_train_plan(&o, header, rec_reader_name(rd));
+	if (rc > 0)
+		cli_usage("%s", err_msg());
+	if (rc < 0)
 		cli_fail();
-	}
+	mae_trainer t;
+	rc = mae_train_start(&t, &o, be, &cfg, cfg_given, seed, resume_path);
+	if (rc > 0)
+		cli_usage("%s", err_msg());
+	if (rc < 0)
+		cli_fail();
 	FILE *log = NULL;
 	if (log_path && !(log = fopen(log_path, resume_path ? "a" : "w"))) {
 		err_errno("%s", log_path);
@@ -176,16 +156,10 @@ int main(int argc, char **argv)
 	progress_start(&prog, "images", (uint64_t)o.total * o.batch, quiet);
 	mae_train_output out = {out_path, save_every, log, log_path, !resume_path};
 	mae_train_result res;
-	int rc = mae_train_run(&t, rd, &out, &prog, &res);
+	rc = mae_train_run(&t, rd, &out, &prog, &res);
 	progress_end(&prog);
 	if (rc < 0 && res.stopped) {
-		/* a run stopped before its last step: the message, then what the
-		 * output holds, the last --save-every or nothing */
-		if (res.saved_step >= 0)
-			fprintf(stderr, "%s: %s; %s holds step %ld, the last --save-every\n",
-				cli_prog(), err_msg(), out_path, res.saved_step);
-		else
-			fprintf(stderr, "%s: %s; %s not written\n", cli_prog(), err_msg(), out_path);
+		mae_train_print_stop(stderr, cli_prog(), &res, out_path);
 		exit(1);
 	}
 	if (rc < 0 || mae_train_save(out_path, &t) < 0)

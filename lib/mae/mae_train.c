@@ -1,5 +1,4 @@
 /* The training step, and the run of them over a record stream. */
-#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -123,39 +122,6 @@ int mae_train_save(const char *path, const mae_trainer *t)
 	snprintf(batch_text, sizeof batch_text, "%d", t->o.batch);
 	const char *meta[2] = {MAE_TRAIN_BATCH_KEY, batch_text};
 	return mae_checkpoint_save(path, &t->model, &t->opt, meta, 1);
-}
-
-int mae_train_resume(mae_trainer *t, const char *path, const backend *be,
-		     const mae_config *want)
-{
-	char saved_batch[24];
-	int rc = mae_checkpoint_meta(path, MAE_TRAIN_BATCH_KEY, saved_batch, sizeof saved_batch);
-	if (rc < 0)
-		return -1;
-	if (rc == 0 && atoi(saved_batch) != t->o.batch) {
-		err_set("%s: the run used --batch %s; resume it with the same", path, saved_batch);
-		return 1;
-	}
-	if (mae_checkpoint_load(path, be, want, &t->model, &t->opt) < 0)
-		return -1;
-	if (t->opt.step > t->o.total)
-		return err_set("%s: the run is at step %ld, past the %ld steps to take", path,
-			       t->opt.step, t->o.total);
-	return 0;
-}
-
-int mae_train_steps_from_header(const rec *header, int batch, long *total)
-{
-	int64_t epochs, epoch_size;
-	if (rec_get_int(header, "epochs", &epochs) != 0 ||
-	    rec_get_int(header, "epoch_size", &epoch_size) != 0 || epochs < 1 || epoch_size < 0)
-		return 1;
-	if (epoch_size && epochs > INT64_MAX / epoch_size)
-		return err_set("header: %" PRId64 " epochs of %" PRId64 " records: more than a "
-			       "64-bit count", epochs, epoch_size);
-	/* the last incomplete batch of the stream is dropped (drop_last) */
-	*total = (long)(epochs * epoch_size / batch);
-	return 0;
 }
 
 static double seconds_now(void)
@@ -289,4 +255,14 @@ int mae_train_run(mae_trainer *t, rec_reader *rd, const mae_train_output *out, p
 	free(r.pixels);
 	free(r.masks);
 	return rc;
+}
+
+void mae_train_print_stop(FILE *f, const char *prog, const mae_train_result *res,
+			  const char *ckpt_path)
+{
+	if (res->saved_step >= 0)
+		fprintf(f, "%s: %s; %s holds step %ld, the last --save-every\n", prog, err_msg(),
+			ckpt_path, res->saved_step);
+	else
+		fprintf(f, "%s: %s; %s not written\n", prog, err_msg(), ckpt_path);
 }

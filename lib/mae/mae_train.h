@@ -70,21 +70,6 @@ int mae_trainer_step_prefetched(mae_trainer *t, mae_step_info *info);
  * with a message. */
 int mae_train_save(const char *path, const mae_trainer *t);
 
-/* Loads the run saved in the checkpoint path into t (set up by
- * mae_trainer_init, with no model yet) to continue it exactly: its model
- * on be, which must have want's config unless want is NULL, and its AdamW
- * state. 0; 1 with a message when the run used another batch size (a
- * resumed run skips the records its steps used, which only the same batch
- * size can count); -1 with a message on any other failure, a run past
- * t->o.total steps included. */
-int mae_train_resume(mae_trainer *t, const char *path, const backend *be,
-		     const mae_config *want);
-
-/* The total steps from the counts rec-repeat's header holds into *total:
- * 0, 1 when the header has none, -1 with a message when their product
- * overflows. */
-int mae_train_steps_from_header(const rec *header, int batch, long *total);
-
 /* What a run writes besides the model. */
 typedef struct mae_train_output {
 	const char *ckpt_path; /* the checkpoint, written every save_every steps */
@@ -114,5 +99,12 @@ typedef struct mae_train_result {
  * saying what ckpt_path holds; the model is not written at the end. */
 int mae_train_run(mae_trainer *t, rec_reader *rd, const mae_train_output *out, progress *prog,
 		  mae_train_result *res);
+
+/* The message of a run that mae_train_run stopped before its last step
+ * (res->stopped), a line on f: "prog: ", the failure (err_msg()), then
+ * what ckpt_path holds, the step of the last save_every or nothing, so
+ * that the user knows what the failure left. */
+void mae_train_print_stop(FILE *f, const char *prog, const mae_train_result *res,
+			  const char *ckpt_path);
 
 #endif
