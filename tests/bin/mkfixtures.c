@@ -658,9 +658,12 @@ static void mkfixtures_write_all(const char *dir)
 #ifndef MKFIXTURES_NO_MAIN
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: mkfixtures DIR\n");
-		return 2;
+	/* an option is not a directory: `mkfixtures --help` once wrote a tree
+	 * of fixtures named "--help" that then got committed */
+	int help = argc == 2 && strcmp(argv[1], "--help") == 0;
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(help ? stdout : stderr, "usage: mkfixtures DIR\n");
+		return help ? 0 : 2;
 	}
 	if (mkdir(argv[1], 0777) < 0 && errno != EEXIST)
 		die("cannot create %s: %s", argv[1], strerror(errno));

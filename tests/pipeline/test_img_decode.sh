@@ -3,6 +3,10 @@
 . "$ROOT/tests/pipeline/lib.sh"
 DATA=/usr/share/datasets/fashion-mnist
 mkfixtures "$T/fx" >/dev/null 2>&1
+# the fixture writer takes no option for its directory (it once made "--help/")
+(cd "$T" && fails "mkfixtures: an option is not a directory" 2 mkfixtures -x)
+is "  and makes nothing" "$(ls -d "$T/-x" 2>/dev/null)" ""
+(cd "$T" && prints "mkfixtures --help: usage on stdout" "usage: mkfixtures DIR" mkfixtures --help)
 
 # json FILE PYEXPR: evaluates PYEXPR over the list `recs` of JSON records
 json() { python3 -c "import json,sys; recs=[json.loads(l) for l in open('$1')]; print($2)"; }
