@@ -1,18 +1,11 @@
 #include "common/progress.h"
 
-#include <stdarg.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#include "common/clock.h"
 
 void progress_start(progress *p, const char *unit, uint64_t total, int quiet)
 {
@@ -21,7 +14,7 @@ void progress_start(progress *p, const char *unit, uint64_t total, int quiet)
 	p->total = total;
 	p->done = 0;
 	p->detail[0] = 0;
-	p->start = p->last_draw = now();
+	p->start = p->last_draw = clock_seconds();
 }
 
 static void draw(progress *p, double t)
@@ -47,7 +40,7 @@ void progress_add(progress *p, uint64_t n)
 	/* the clock is read once per 64 items, whatever the step n */
 	if (!p->enabled || (p->done - n) >> 6 == p->done >> 6)
 		return;
-	double t = now();
+	double t = clock_seconds();
 	if (t - p->last_draw >= 0.25) {
 		p->last_draw = t;
 		draw(p, t);

@@ -2,8 +2,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "common/clock.h"
 #include "common/err.h"
 
 /* The test of an epoch: every image of test scored, the accuracy into
@@ -58,8 +58,7 @@ static int train_epochs(finetune_result *res, mae_finetuner *f, const image_set 
 		return err_set("out of memory");
 	if (log)
 		fprintf(log, "epoch\tloss\ttop1\tseconds\n");
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double start = clock_seconds();
 	int rc = 0;
 	for (long e = 0; rc == 0 && e < r->epochs; e++) {
 		finetune_epoch *row = &res->epochs[e];
@@ -74,12 +73,8 @@ static int train_epochs(finetune_result *res, mae_finetuner *f, const image_set 
 		row->top1 = -1;
 		if ((e + 1) % r->eval_every == 0 || e + 1 == r->epochs)
 			rc = test_epoch(f, test, r, e, scores, row, &res->acc);
-		if (rc == 0) {
-			struct timespec t;
-			clock_gettime(CLOCK_MONOTONIC, &t);
-			report_epoch(r, log, e, row,
-				     (double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) * 1e-9);
-		}
+		if (rc == 0)
+			report_epoch(r, log, e, row, clock_seconds() - start);
 	}
 	free(scores);
 	return rc;

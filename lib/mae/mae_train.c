@@ -2,8 +2,8 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "common/clock.h"
 #include "common/err.h"
 #include "mae/mae_checkpoint.h"
 #include "mae/mae_input.h"
@@ -124,13 +124,6 @@ int mae_train_save(const char *path, const mae_trainer *t)
 	return mae_checkpoint_save(path, &t->model, &t->opt, meta, 1);
 }
 
-static double seconds_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* One line of the log, flushed: a run killed later keeps the lines of the
  * steps it took. 0, or -1 with a message. */
 static int log_line(const mae_train_output *out, const char *fmt, ...) MP_PRINTF(2, 3);
@@ -195,7 +188,7 @@ static int run_step(void *arg, int slot, int n)
 		return -1;
 	}
 	if (out->log && log_line(out, "%ld\t%.9g\t%.9g\t%.6g\t%.3f\n", t->opt.step, info.loss,
-				 info.lr, info.grad_norm, seconds_now() - r->start) < 0) {
+				 info.lr, info.grad_norm, clock_seconds() - r->start) < 0) {
 		r->res->stopped = 0;
 		return -1;
 	}
@@ -240,7 +233,7 @@ int mae_train_run(mae_trainer *t, rec_reader *rd, const mae_train_output *out, p
 	if (rc < 0 || !r.pixels || !r.masks) {
 		rc = err_set("out of memory");
 	} else {
-		r.start = seconds_now();
+		r.start = clock_seconds();
 		res->stopped = 1;
 		rc = skip_taken(&r);
 	}

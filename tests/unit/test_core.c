@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/atomic.h"
+#include "common/clock.h"
 #include "stream/rec_fields.h"
 #include "common/grow.h"
 #include "stream/rec_path.h"
@@ -461,6 +463,18 @@ static void tiles_stop_at_the_pixel_limit(void)
 	unsetenv("MASKPIPE_MAX_PIXELS");
 }
 
+/* The clock counts seconds: a 20 ms sleep measures at least 20 ms (a sleep
+ * never ends early), and it never goes back. */
+static void clock_measures_a_sleep(void)
+{
+	double t0 = clock_seconds();
+	nanosleep(&(struct timespec){0, 20000000}, NULL);
+	double t1 = clock_seconds();
+	CHECK(t1 - t0 >= 0.020 - 1e-9);
+	CHECK(t1 - t0 < 60); /* seconds, not milli- or nanoseconds */
+	CHECK(clock_seconds() >= t1);
+}
+
 int main(void)
 {
 	RUN(store_gives_back_each_record);
@@ -479,5 +493,6 @@ int main(void)
 	RUN(arrays_grow_and_writes_complete);
 	RUN(png_paths_make_class_directories);
 	RUN(tiles_stop_at_the_pixel_limit);
+	RUN(clock_measures_a_sleep);
 	return check_exit();
 }
