@@ -15,11 +15,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+enum { BACKEND_FP32, BACKEND_BF16 };
+
 typedef struct backend {
 	const char *name;
 
 	/* Threads the operations may use (1 or more). */
 	void (*set_threads)(int n_threads);
+	/* The precision of every later matrix product (gemm, gemm_strided and
+	 * the products inside attention): BACKEND_FP32, or BACKEND_BF16 as
+	 * torch.autocast means it, operands rounded to bfloat16 (to nearest,
+	 * ties to even), products accumulated in float32. Every other
+	 * operation, and all memory, stays float32. */
+	void (*set_precision)(int precision);
 
 	/* Zero-filled memory, or NULL with a message (err.h). */
 	void *(*alloc)(size_t n_bytes);

@@ -133,6 +133,18 @@ static void gemms_in_every_transposition(void)
 	free(a), free(b), free(c0), free(want), free(want_s);
 }
 
+/* bf16: both backends round the same operands the same way (round to
+ * nearest even, the shim as __float2bfloat16_rn does), so their GEMMs
+ * differ by the order of the float32 sums alone: KERNEL_TOL again. */
+static void bf16_gemms_in_every_transposition(void)
+{
+	cpu->set_precision(BACKEND_BF16);
+	gpu->set_precision(BACKEND_BF16);
+	gemms_in_every_transposition();
+	cpu->set_precision(BACKEND_FP32);
+	gpu->set_precision(BACKEND_FP32);
+}
+
 static void rows_bias_scale_and_sums(void)
 {
 	enum { ROWS = 45, COLS = 131, N = ROWS * COLS };
@@ -267,6 +279,43 @@ static void attention_forward_and_backward(void)
 	agree("attention_backward", gdqkv, dqkv, T * 3 * C, KERNEL_TOL);
 	gpu->free(gqkv), gpu->free(gdy), gpu->free(gdatt);
 	free(qkv), free(dy), free(out), free(att), free(dqkv), free(datt);
+}
+
+/* Attention in bf16: q, k and v are rounded alike on both backends, but
+ * the probabilities P come from each backend's own float32 softmax, and
+ * two values a rounding apart may round to neighbouring bf16 values, one
+ * bf16 step (<= 2^-7 |p|) apart. out = sum_j r(P_j) r(v_j) then differs
+ * by at most 2^-7 sum_j |P_j| |v_j| <= 2^-7 max |v| (a row of P sums to
+ * 1), besides the float32 sums' KERNEL_TOL. */
+static void bf16_attention_forward(void)
+{
+	enum { S = 4, T = 93, C = 16, H = 2 };
+	const int offsets[S + 1] = {0, 5, 22, 23, 93};
+	size_t att_offsets[S + 1] = {0};
+	for (int s = 0; s < S; s++) {
+		size_t len = (size_t)(offsets[s + 1] - offsets[s]);
+		att_offsets[s + 1] = att_offsets[s] + H * len * len;
+	}
+	size_t n_att = att_offsets[S];
+	float *qkv = host_random(T * 3 * C, 17);
+	float *out = malloc(T * C * 4), *att = malloc(n_att * 4);
+	cpu->set_precision(BACKEND_BF16);
+	gpu->set_precision(BACKEND_BF16);
+	cpu->attention_forward(out, att, qkv, offsets, att_offsets, S, C, H);
+	float *gqkv = on_gpu(qkv, T * 3 * C * 4);
+	float *gout = gpu->alloc(T * C * 4), *gatt = gpu->alloc(n_att * 4);
+	gpu->attention_forward(gout, gatt, gqkv, offsets, att_offsets, S, C, H);
+	double max_v = 0, scale = 0;
+	for (int t = 0; t < T; t++)
+		for (int c = 0; c < C; c++)
+			max_v = fmax(max_v, fabs(qkv[t * 3 * C + 2 * C + c]));
+	for (int i = 0; i < T * C; i++)
+		scale = fmax(scale, fabs(out[i]));
+	agree("attention_forward bf16", gout, out, T * C, 0x1p-7 * max_v / scale + KERNEL_TOL);
+	cpu->set_precision(BACKEND_FP32);
+	gpu->set_precision(BACKEND_FP32);
+	gpu->free(gqkv), gpu->free(gatt);
+	free(qkv), free(out), free(att);
 }
 
 static void loss_rows(void)
@@ -676,10 +725,12 @@ int main(void)
 	cpu = backend_cpu();
 	cpu->set_threads(1);
 	RUN(gemms_in_every_transposition);
+	RUN(bf16_gemms_in_every_transposition);
 	RUN(rows_bias_scale_and_sums);
 	RUN(layernorm_forward_and_backward);
 	RUN(gelu_forward_and_backward);
 	RUN(attention_forward_and_backward);
+	RUN(bf16_attention_forward);
 	RUN(loss_rows);
 	RUN(adamw_steps);
 	RUN(memory_zero_copy_and_reuse);

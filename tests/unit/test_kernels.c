@@ -4,7 +4,10 @@
  * against central finite differences of sum(out * r) for a random r. */
 #include <math.h>
 
+#include <string.h>
+
 #include "kernels/backend.h"
+#include "kernels/bf16.h"
 #include "check.h"
 #include "common/rng.h"
 
@@ -90,6 +93,101 @@ static void blocked_gemm_is_right_and_thread_independent(void)
 					break;
 				}
 		}
+}
+
+static uint32_t bits_of(float x)
+{
+	uint32_t u;
+	memcpy(&u, &x, sizeof u);
+	return u;
+}
+
+static float float_of(uint32_t u)
+{
+	float x;
+	memcpy(&x, &u, sizeof x);
+	return x;
+}
+
+/* bf16_round on bit patterns worked out by hand */
+static void bf16_rounds_to_nearest_even(void)
+{
+	static const uint32_t cases[][2] = {
+		{0x3f800000, 0x3f800000}, /* 1: already bf16 */
+		{0x3f807fff, 0x3f800000}, /* below the half-way point: down */
+		{0x3f808001, 0x3f810000}, /* above it: up */
+		{0x3f808000, 0x3f800000}, /* a tie, the even neighbour below */
+		{0x3f818000, 0x3f820000}, /* a tie, the even neighbour above */
+		{0xbf808000, 0xbf800000}, /* signs round alike */
+		{0x3fff8000, 0x40000000}, /* the carry into the exponent */
+		{0x7f7fffff, 0x7f800000}, /* FLT_MAX is past bf16's largest: infinity */
+		{0x7f800000, 0x7f800000}, /* infinities stay */
+		{0xff800000, 0xff800000},
+		{0x80000000, 0x80000000}, /* -0 stays */
+		{0x00008000, 0x00000000}, /* subnormals: a tie to even zero */
+		{0x00018000, 0x00020000},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_EQ(bits_of(bf16_round(float_of(cases[i][0]))), cases[i][1]);
+	/* a NaN whose payload is in the low bits alone, which the rounding
+	 * bias would carry into infinity, stays a NaN */
+	CHECK(isnan(bf16_round(float_of(0x7f800001))));
+	CHECK(isnan(bf16_round(float_of(0xffffffff))));
+}
+
+/* In bf16 a GEMM is the float32 GEMM of its operands rounded to bf16: the
+ * same bits (the same OpenBLAS calls on the same numbers), with one
+ * thread and two, by blocks and per call of gemm_strided. Against exact
+ * products: each operand's rounding is within 2^-9 of it, so a product's
+ * within 2^-8 + 2^-18, and the float32 sum of K of them adds K 2^-24 of
+ * the sum of their sizes (Higham's gamma_K). */
+static void bf16_gemm_is_the_gemm_of_rounded_operands(void)
+{
+	enum { BIG = 300, SMALL = 40, K = 20 };
+	static float a[BIG * BIG], b[BIG * BIG], ar[BIG * BIG], br[BIG * BIG];
+	static float c1[BIG * BIG], c2[BIG * BIG], want[BIG * BIG], exact[BIG * BIG];
+	static float abs_a[BIG * BIG], abs_b[BIG * BIG], size[BIG * BIG];
+	fill(a, BIG * BIG, 23);
+	fill(b, BIG * BIG, 24);
+	for (int i = 0; i < BIG * BIG; i++) {
+		ar[i] = bf16_round(a[i]), br[i] = bf16_round(b[i]);
+		abs_a[i] = fabsf(a[i]), abs_b[i] = fabsf(b[i]);
+	}
+	const int shapes[2][2] = {{BIG, SMALL}, {SMALL, BIG}};
+	int differs_from_fp32 = 0;
+	for (int s = 0; s < 2; s++)
+		for (int t = 0; t < 4; t++) {
+			int m = shapes[s][0], n = shapes[s][1], ta = t & 1, tb = t >> 1;
+			int lda = ta ? m : K, ldb = tb ? K : n;
+			size_t bytes = sizeof(float) * m * n;
+			be->set_precision(BACKEND_FP32);
+			be->set_threads(1);
+			be->gemm(ta, tb, m, n, K, 1.0f, ar, lda, br, ldb, 0.0f, want, n);
+			be->gemm(ta, tb, m, n, K, 1.0f, a, lda, b, ldb, 0.0f, exact, n);
+			be->set_precision(BACKEND_BF16);
+			be->gemm(ta, tb, m, n, K, 1.0f, a, lda, b, ldb, 0.0f, c1, n);
+			be->set_threads(2);
+			be->gemm(ta, tb, m, n, K, 1.0f, a, lda, b, ldb, 0.0f, c2, n);
+			CHECK(memcmp(c1, want, bytes) == 0);
+			CHECK(memcmp(c2, want, bytes) == 0);
+			differs_from_fp32 |= memcmp(c1, exact, bytes) != 0;
+			naive_gemm(ta, tb, m, n, K, 1.0f, a, lda, b, ldb, 0.0f, exact, n);
+			naive_gemm(ta, tb, m, n, K, 1.0f, abs_a, lda, abs_b, ldb, 0.0f, size, n);
+			int within = 1;
+			for (int i = 0; i < m * n; i++)
+				within &= fabs((double)c1[i] - exact[i]) <=
+					  (0x1p-8 + 0x1p-18 + K * 0x1p-24) * size[i];
+			CHECK(within);
+		}
+	CHECK(differs_from_fp32);
+	/* three heads side by side in a row, as attention reads q, k and v */
+	enum { M = 37, HD = 7, H = 3, LD = 50 };
+	static float cs[H * M * M], ws[H * M * M];
+	be->set_threads(1);
+	be->gemm_strided(0, 1, M, M, HD, 0.25f, a, LD, HD, b, LD, HD, 0.0f, cs, M, M * M, H);
+	be->set_precision(BACKEND_FP32);
+	be->gemm_strided(0, 1, M, M, HD, 0.25f, ar, LD, HD, br, LD, HD, 0.0f, ws, M, M * M, H);
+	CHECK(memcmp(cs, ws, sizeof cs) == 0);
 }
 
 static void rows_gather_scatter_and_bias(void)
@@ -342,6 +440,8 @@ int main(void)
 	be->set_threads(2);
 	RUN(gemm_matches_naive_loops);
 	RUN(blocked_gemm_is_right_and_thread_independent);
+	RUN(bf16_rounds_to_nearest_even);
+	RUN(bf16_gemm_is_the_gemm_of_rounded_operands);
 	RUN(rows_gather_scatter_and_bias);
 	RUN(layernorm_backward_matches_differences);
 	RUN(gelu_backward_matches_differences);

@@ -31,8 +31,10 @@
 #define CPU_COL_BLOCK 32
 
 extern int cpu_n_threads;
+/* BACKEND_FP32 or BACKEND_BF16: the matrix products' precision */
+extern int cpu_precision;
 
-/* one CBLAS call, on the calling thread */
+/* one GEMM in cpu_precision, on the calling thread */
 void cpu_gemm_one(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
 		  int lda, const float *b, int ldb, float beta, float *c, int ldc);
 void cpu_gemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,

@@ -17,6 +17,11 @@ static void cpu_set_threads(int n_threads)
 	openblas_set_num_threads(1);
 }
 
+static void cpu_set_precision(int precision)
+{
+	cpu_precision = precision;
+}
+
 static void *cpu_alloc(size_t n_bytes)
 {
 	/* 64-byte alignment: whole cache lines and AVX-512 loads */
@@ -63,6 +68,7 @@ static void cpu_no_queue(void)
 static const backend cpu_backend = {
 	.name = "cpu",
 	.set_threads = cpu_set_threads,
+	.set_precision = cpu_set_precision,
 	.alloc = cpu_alloc,
 	.free = cpu_free,
 	.upload = cpu_copy,

@@ -18,6 +18,7 @@ extern "C" {
 #include "kernels/cuda/reduce.cuh"
 
 #include "kernels/cuda/activations.cuh"
+#include "kernels/cuda/bf16.cuh"
 #include "kernels/cuda/adamw.cuh"
 #include "kernels/cuda/layernorm.cuh"
 #include "kernels/cuda/loss.cuh"
@@ -53,6 +54,10 @@ static struct {
 	int group_open;
 	cublasHandle_t blas;
 	cublasComputeType_t compute;
+	int precision;
+	/* the packed bf16 operands of one GEMM, grown to the largest yet */
+	__nv_bfloat16 *bf16;
+	size_t bf16_bytes;
 	char *base;
 	arena mem;
 	double *sum_partial;
@@ -66,6 +71,11 @@ static int blocks_for(size_t n, int threads)
 static void cuda_set_threads(int n_threads)
 {
 	(void)n_threads;
+}
+
+static void cuda_set_precision(int precision)
+{
+	dev.precision = precision;
 }
 
 static void *cuda_alloc(size_t n_bytes)
@@ -161,8 +171,43 @@ static void cuda_copy(void *dst, const void *src, size_t n_bytes)
 		CUDA_CHECK(cudaMemcpyAsync(dst, src, n_bytes, cudaMemcpyDeviceToDevice, dev.stream));
 }
 
+/* Room for n bf16 values in the scratch. The old range goes back to the
+ * arena at once: the stream runs in order, so whatever reuses it runs
+ * after the GEMMs that read it. No room ends the process as a failing
+ * CUDA call does (the operations return nothing). */
+static __nv_bfloat16 *bf16_scratch(size_t n)
+{
+	size_t n_bytes = n * sizeof(__nv_bfloat16);
+	if (n_bytes > dev.bf16_bytes) {
+		cuda_free(dev.bf16);
+		dev.bf16 = NULL, dev.bf16_bytes = 0;
+		long long offset = arena_take(&dev.mem, n_bytes);
+		if (offset < 0) {
+			fprintf(stderr, "the bf16 operands of a GEMM: %s\n", err_msg());
+			exit(1);
+		}
+		dev.bf16 = (__nv_bfloat16 *)(dev.base + offset);
+		dev.bf16_bytes = n_bytes;
+	}
+	return dev.bf16;
+}
+
+/* n_batch stored matrices (rows x cols) packed as bf16 at dst; their
+ * stride in the packed copy (0 for one matrix shared by the batch). */
+static long long bf16_pack(__nv_bfloat16 *dst, const float *src, int rows, int cols, int ld,
+			   long long stride, int n_batch)
+{
+	size_t n = (size_t)rows * cols * (stride ? n_batch : 1);
+	if (n)
+		LAUNCH(bf16_pack_kernel, blocks_for(n, THREADS), THREADS, dev.stream, dst, src,
+		       rows, cols, ld, stride, n);
+	return stride ? (long long)rows * cols : 0;
+}
+
 /* Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: cuBLAS
- * gets the operands swapped, and m and n with them. */
+ * gets the operands swapped, and m and n with them. In bf16 the operands
+ * are packed as bf16 first and the products accumulate in float32
+ * (tensor cores on sm_80 and later). */
 static void cuda_gemm_strided(int trans_a, int trans_b, int m, int n, int k, float alpha,
 			      const float *a, int lda, long stride_a, const float *b, int ldb,
 			      long stride_b, float beta, float *c, int ldc, long stride_c,
@@ -170,10 +215,30 @@ static void cuda_gemm_strided(int trans_a, int trans_b, int m, int n, int k, flo
 {
 	if (m == 0 || n == 0 || n_batch == 0)
 		return;
+	const void *a_op = a, *b_op = b;
+	cudaDataType type = CUDA_R_32F;
+	cublasComputeType_t compute = dev.compute;
+	long long a_stride = stride_a, b_stride = stride_b;
+	if (dev.precision == BACKEND_BF16) {
+		/* op(a) is [m,k]: stored [k,m] when transposed, and b alike */
+		int a_rows = trans_a ? k : m, a_cols = trans_a ? m : k;
+		int b_rows = trans_b ? n : k, b_cols = trans_b ? k : n;
+		size_t a_n = (size_t)a_rows * a_cols * (stride_a ? n_batch : 1);
+		size_t b_n = (size_t)b_rows * b_cols * (stride_b ? n_batch : 1);
+		/* b's copy after a's, on cuBLAS's 256-byte alignment */
+		size_t b_at = (a_n + 127) / 128 * 128;
+		__nv_bfloat16 *scratch = bf16_scratch(b_at + b_n);
+		a_stride = bf16_pack(scratch, a, a_rows, a_cols, lda, stride_a, n_batch);
+		b_stride = bf16_pack(scratch + b_at, b, b_rows, b_cols, ldb, stride_b, n_batch);
+		a_op = scratch, lda = a_cols;
+		b_op = scratch + b_at, ldb = b_cols;
+		type = CUDA_R_16BF;
+		compute = CUBLAS_COMPUTE_32F;
+	}
 	CUBLAS_CHECK(cublasGemmStridedBatchedEx(
 		dev.blas, trans_b ? CUBLAS_OP_T : CUBLAS_OP_N, trans_a ? CUBLAS_OP_T : CUBLAS_OP_N,
-		n, m, k, &alpha, b, CUDA_R_32F, ldb, stride_b, a, CUDA_R_32F, lda, stride_a, &beta,
-		c, CUDA_R_32F, ldc, stride_c, n_batch, dev.compute, CUBLAS_GEMM_DEFAULT));
+		n, m, k, &alpha, b_op, type, ldb, b_stride, a_op, type, lda, a_stride, &beta, c,
+		CUDA_R_32F, ldc, stride_c, n_batch, compute, CUBLAS_GEMM_DEFAULT));
 }
 
 static void cuda_gemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
@@ -348,6 +413,7 @@ static void cuda_scale(float *x, float s, size_t n)
 static const backend cuda_backend = {
 	.name = BACKEND_NAME,
 	.set_threads = cuda_set_threads,
+	.set_precision = cuda_set_precision,
 	.alloc = cuda_alloc,
 	.free = cuda_free,
 	.upload = cuda_upload,

@@ -19,6 +19,7 @@
 	emu_launch((stream), (n_blocks), (n_threads), [=]() { kernel(__VA_ARGS__); })
 #else
 #include <cublas_v2.h>
+#include <cuda_bf16.h>
 #include <cuda_runtime.h>
 #define LAUNCH(kernel, n_blocks, n_threads, stream, ...)                             \
 	do {                                                                         \

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "kernels/cuda/cuda_emu_counts.h"
+#include "kernels/bf16.h"
 
 #define __global__
 #define __device__
@@ -407,9 +408,9 @@ static inline cudaError_t cudaMemsetAsync(void *p, int value, size_t n_bytes, cu
 }
 
 /* cuBLAS */
-typedef enum { CUBLAS_STATUS_SUCCESS = 0 } cublasStatus_t;
+typedef enum { CUBLAS_STATUS_SUCCESS = 0, CUBLAS_STATUS_ALLOC_FAILED = 3 } cublasStatus_t;
 typedef enum { CUBLAS_OP_N = 0, CUBLAS_OP_T = 1 } cublasOperation_t;
-typedef enum { CUDA_R_32F = 0 } cudaDataType;
+typedef enum { CUDA_R_32F = 0, CUDA_R_16BF = 14 } cudaDataType;
 typedef enum { CUBLAS_COMPUTE_32F = 68, CUBLAS_COMPUTE_32F_FAST_TF32 = 77 } cublasComputeType_t;
 typedef enum { CUBLAS_GEMM_DEFAULT = -1 } cublasGemmAlgo_t;
 typedef struct emu_cublas *cublasHandle_t;
@@ -441,8 +442,40 @@ static inline cublasStatus_t cublasSetWorkspace(cublasHandle_t h, void *workspac
 	return CUBLAS_STATUS_SUCCESS;
 }
 
-/* float32 only, host scalars (cuBLAS's default pointer mode); TF32 runs as
- * float32 here */
+/* bfloat16 as cuda_bf16.h has it: the upper 16 bits of a float32 */
+struct __nv_bfloat16 {
+	uint16_t bits;
+};
+
+static inline __nv_bfloat16 __float2bfloat16_rn(float x)
+{
+	float rounded = bf16_round(x);
+	uint32_t u;
+	memcpy(&u, &rounded, sizeof u);
+	return {(uint16_t)(u >> 16)};
+}
+
+/* One batch's stored column-major operand (rows x cols, leading dimension
+ * ld) as float32: the memory itself, or for bf16 a copy widened into
+ * `wide` (exact: every bf16 value is a float32). */
+static inline const float *emu_gemm_operand(const void *p, cudaDataType type, long long offset,
+					    int rows, int cols, int ld, float *wide)
+{
+	if (type == CUDA_R_32F)
+		return (const float *)p + offset;
+	const uint16_t *h = (const uint16_t *)p + offset;
+	for (int c = 0; c < cols; c++)
+		for (int r = 0; r < rows; r++) {
+			uint32_t u = (uint32_t)h[(size_t)c * ld + r] << 16;
+			memcpy(&wide[(size_t)c * ld + r], &u, sizeof u);
+		}
+	return wide;
+}
+
+/* float32 C from float32 or bf16 operands, accumulated in float32 (a
+ * product of two bf16 values is exact in float32, so this is the tensor
+ * cores' arithmetic up to the order of the sums); host scalars (cuBLAS's
+ * default pointer mode); TF32 runs as float32 here */
 static inline cublasStatus_t
 cublasGemmStridedBatchedEx(cublasHandle_t h, cublasOperation_t trans_a,
 			   cublasOperation_t trans_b, int m, int n, int k, const void *alpha,
@@ -452,13 +485,26 @@ cublasGemmStridedBatchedEx(cublasHandle_t h, cublasOperation_t trans_a,
 			   long long stride_c, int n_batch, cublasComputeType_t compute,
 			   cublasGemmAlgo_t algo)
 {
-	(void)h, (void)a_type, (void)b_type, (void)c_type, (void)compute, (void)algo;
+	(void)h, (void)c_type, (void)compute, (void)algo;
+	/* the stored shapes: op(A) is m x k, op(B) k x n */
+	int a_rows = trans_a == CUBLAS_OP_T ? k : m, a_cols = trans_a == CUBLAS_OP_T ? m : k;
+	int b_rows = trans_b == CUBLAS_OP_T ? n : k, b_cols = trans_b == CUBLAS_OP_T ? k : n;
+	float *a_wide = NULL, *b_wide = NULL;
+	if (a_type != CUDA_R_32F && !(a_wide = (float *)malloc((size_t)lda * a_cols * 4 + 4)))
+		return CUBLAS_STATUS_ALLOC_FAILED;
+	if (b_type != CUDA_R_32F && !(b_wide = (float *)malloc((size_t)ldb * b_cols * 4 + 4))) {
+		free(a_wide);
+		return CUBLAS_STATUS_ALLOC_FAILED;
+	}
 	for (int i = 0; i < n_batch; i++)
 		cblas_sgemm(CblasColMajor, trans_a == CUBLAS_OP_T ? CblasTrans : CblasNoTrans,
 			    trans_b == CUBLAS_OP_T ? CblasTrans : CblasNoTrans, m, n, k,
-			    *(const float *)alpha, (const float *)a + i * stride_a, lda,
-			    (const float *)b + i * stride_b, ldb, *(const float *)beta,
-			    (float *)c + i * stride_c, ldc);
+			    *(const float *)alpha,
+			    emu_gemm_operand(a, a_type, i * stride_a, a_rows, a_cols, lda, a_wide), lda,
+			    emu_gemm_operand(b, b_type, i * stride_b, b_rows, b_cols, ldb, b_wide), ldb,
+			    *(const float *)beta, (float *)c + i * stride_c, ldc);
+	free(a_wide);
+	free(b_wide);
 	return CUBLAS_STATUS_SUCCESS;
 }
 

@@ -1,0 +1,28 @@
+/* bfloat16, the upper half of a float32: 8 exponent bits as float32's, 7
+ * stored mantissa bits. A float32 rounded to it keeps its range and loses
+ * precision only (relative error <= 2^-9); the product of two bf16 values
+ * is exact in float32 (8 + 8 significant bits <= 24), so a product of
+ * bf16 operands accumulated in float32 is what bf16 hardware computes
+ * (vdpbf16ps, AMX, tensor cores), up to the order of the sums. */
+#ifndef MASKPIPE_BF16_H
+#define MASKPIPE_BF16_H
+
+#include <stdint.h>
+#include <string.h>
+
+/* x rounded to the nearest bfloat16, ties to even (as torch's
+ * x.bfloat16() and __float2bfloat16_rn), returned as the float32 of equal
+ * value; a NaN stays a (quiet) NaN, where adding the rounding bias to its
+ * bits could carry it into infinity. */
+static inline float bf16_round(float x)
+{
+	uint32_t u;
+	memcpy(&u, &x, sizeof u);
+	/* a select rather than a branch, so that loops of it vectorise */
+	u = (u & 0x7fffffffu) > 0x7f800000u ? u | 0x00400000u : u + 0x7fffu + ((u >> 16) & 1u);
+	u &= 0xffff0000u;
+	memcpy(&x, &u, sizeof x);
+	return x;
+}
+
+#endif
