@@ -38,6 +38,7 @@ static const char help[] =
 	"  -s, --seed N            head initialisation, subset and order (default 0)\n"
 	"  -j, --threads N         threads (default 1); same result for any N\n"
 	"      --device D          cpu (default), cuda, or auto (cuda if usable)\n"
+	"      --precision P       fp32 (default) or bf16: the matrix products' operands\n"
 	"      --log FILE          one TSV line per epoch: epoch, loss, top1, seconds\n"
 	"  -o, --output FILE       write the JSON to FILE (atomically)\n"
 	"  -q, --quiet             no text report or progress on stderr\n"
@@ -60,7 +61,7 @@ static int add_image(void *ctx, const rec *r)
 int main(int argc, char **argv)
 {
 	enum { LABELLED = 256, BLR, MIN_LR, WARMUP, WD, LAYER_DECAY, SMOOTHING, EVAL_EVERY, DEVICE,
-	       LOG };
+	       PRECISION, LOG };
 	static const struct option longopts[] = {
 		{"train", required_argument, NULL, 't'},
 		{"labelled", required_argument, NULL, LABELLED},
@@ -77,6 +78,7 @@ int main(int argc, char **argv)
 		{"seed", required_argument, NULL, 's'},
 		{"threads", required_argument, NULL, 'j'},
 		{"device", required_argument, NULL, DEVICE},
+		{"precision", required_argument, NULL, PRECISION},
 		{"log", required_argument, NULL, LOG},
 		{"output", required_argument, NULL, 'o'},
 		{"quiet", no_argument, NULL, 'q'},
@@ -87,7 +89,7 @@ int main(int argc, char **argv)
 			 .layer_decay = 0.75, .smoothing = 0.1, .pool = MAE_POOL_CLS},
 		.epochs = 10, .warmup_epochs = 1, .eval_every = 1};
 	const char *train_path = NULL, *out_path = NULL, *device = "cpu";
-	int threads = 1, opt;
+	int threads = 1, precision = BACKEND_FP32, opt;
 	cli_init(argc, argv);
 	while ((opt = getopt_long(argc, argv, "t:e:b:p:s:j:o:qhV", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -106,6 +108,7 @@ int main(int argc, char **argv)
 		case 's': o.seed = (uint64_t)cli_int("--seed", optarg, 0, INT64_MAX); break;
 		case 'j': threads = (int)cli_int("--threads", optarg, 1, 256); break;
 		case DEVICE: device = cli_device_arg(optarg); break;
+		case PRECISION: precision = cli_precision_arg(optarg); break;
 		case LOG: o.log_path = cli_output_arg(optarg); break;
 		case 'o': out_path = cli_output_arg(optarg); break;
 		case 'q': o.quiet = 1; break;
@@ -123,7 +126,7 @@ int main(int argc, char **argv)
 
 	mae_finetuner f;
 	memset(&f, 0, sizeof f);
-	if (mae_checkpoint_load(ckpt_path, cli_backend(device, threads), NULL, &f.model, NULL) < 0)
+	if (mae_checkpoint_load(ckpt_path, cli_backend(device, threads, precision), NULL, &f.model, NULL) < 0)
 		cli_fail();
 	image_set train, test;
 	image_set_init(&train, &f.model.cfg);

@@ -17,6 +17,7 @@ static const char help[] =
 	"  -b, --batch N      images per batch (default 64)\n"
 	"  -j, --threads N    threads (default 1)\n"
 	"      --device D     cpu (default), cuda, or auto (cuda if usable)\n"
+	"      --precision P  fp32 (default) or bf16: the matrix products' operands\n"
 	"  -o, --output F     write to F (atomically) instead of stdout\n"
 	"  -q, --quiet        no progress on stderr\n"
 	"  -h, --help         show this help and exit\n"

@@ -35,6 +35,8 @@ static const char help[] =
 	"  -s, --seed S          initialisation seed (default 0)\n"
 	"  -j, --threads N       threads (default 1)\n"
 	"      --device D        cpu (default), cuda, or auto (cuda if usable)\n"
+	"      --precision P     fp32 (default) or bf16: the matrix products' operands\n"
+	"                        in bfloat16, everything else float32 (autocast's bf16)\n"
 	"  -o, --output F        the checkpoint, written atomically\n"
 	"      --save-every N    also write it every N steps\n"
 	"      --resume F        continue the run saved in checkpoint F exactly\n"
@@ -48,7 +50,7 @@ static const char help[] =
 enum {
 	OPT_IMG_SIZE = 256, OPT_IN_CHANS, OPT_PATCH, OPT_DIM, OPT_DEPTH, OPT_HEADS, OPT_DEC_DIM,
 	OPT_DEC_DEPTH, OPT_DEC_HEADS, OPT_NORM_PIX, OPT_BLR, OPT_MIN_LR, OPT_WARMUP, OPT_STEPS,
-	OPT_CLIP, OPT_SAVE_EVERY, OPT_RESUME, OPT_LOG, OPT_DEVICE,
+	OPT_CLIP, OPT_SAVE_EVERY, OPT_RESUME, OPT_LOG, OPT_DEVICE, OPT_PRECISION,
 };
 
 int main(int argc, char **argv)
@@ -74,6 +76,7 @@ int main(int argc, char **argv)
 		{"seed", required_argument, NULL, 's'},
 		{"threads", required_argument, NULL, 'j'},
 		{"device", required_argument, NULL, OPT_DEVICE},
+		{"precision", required_argument, NULL, OPT_PRECISION},
 		{"output", required_argument, NULL, 'o'},
 		{"save-every", required_argument, NULL, OPT_SAVE_EVERY},
 		{"resume", required_argument, NULL, OPT_RESUME},
@@ -85,7 +88,7 @@ int main(int argc, char **argv)
 	mae_config_named(&cfg, "fmnist");
 	mae_train_opts o = {.batch = 64, .blr = 1.5e-4, .warmup = -1, .total = -1};
 	uint64_t seed = 0;
-	int threads = 1, quiet = 0, cfg_given = 0;
+	int threads = 1, quiet = 0, cfg_given = 0, precision = BACKEND_FP32;
 	const char *device = "cpu";
 	long save_every = 0;
 	const char *out_path = NULL, *resume_path = NULL, *log_path = NULL;
@@ -118,6 +121,7 @@ int main(int argc, char **argv)
 		case 's': seed = (uint64_t)cli_int("--seed", optarg, 0, INT64_MAX); break;
 		case 'j': threads = (int)cli_int("--threads", optarg, 1, 256); break;
 		case OPT_DEVICE: device = cli_device_arg(optarg); break;
+		case OPT_PRECISION: precision = cli_precision_arg(optarg); break;
 		case 'o': out_path = cli_output_arg(optarg); break;
 		case OPT_SAVE_EVERY: save_every = (long)cli_int("--save-every", optarg, 1, INT64_MAX); break;
 		case OPT_RESUME: resume_path = optarg; break;
@@ -131,7 +135,7 @@ int main(int argc, char **argv)
 	if (mae_config_check(&cfg) < 0)
 		cli_usage("%s", err_msg());
 
-	const backend *be = cli_backend(device, threads);
+	const backend *be = cli_backend(device, threads, precision);
 	rec_reader *rd = cli_open_input(cli_one_input(argc, argv));
 	const rec *header = rec_reader_header(rd);
 	if (!header)
@@ -154,6 +158,11 @@ int main(int argc, char **argv)
 	}
 	progress prog;
 	progress_start(&prog, "images", (uint64_t)o.total * o.batch, quiet);
+	/* where the progress shows, what computes it: a bf16 run is not an
+	 * fp32 one */
+	if (prog.enabled)
+		fprintf(stderr, "%s: %s, %d thread%s, %s matrix products\n", cli_prog(), be->name,
+			threads, threads == 1 ? "" : "s", cli_precision_name(precision));
 	mae_train_output out = {out_path, save_every, log, log_path, !resume_path};
 	mae_train_result res;
 	rc = mae_train_run(&t, rd, &out, &prog, &res);

@@ -35,6 +35,8 @@ mp_model *mp_model_load(const char *path, int threads)
 	}
 	const backend *be = backend_cpu();
 	be->set_threads(threads);
+	/* the API's models compute in float32, whatever a tool set before */
+	be->set_precision(BACKEND_FP32);
 	if (mae_checkpoint_load(path, be, NULL, &m->model, NULL) < 0) {
 		free(m);
 		return NULL;

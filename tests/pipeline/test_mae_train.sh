@@ -19,27 +19,56 @@ TINY="--img-size 12 --in-chans 3 --patch 4 --dim 16 --depth 2 --heads 2 --dec-di
 mkrec -n 24 --img 12x12x3 | addmask --patch 4 --ratio 0.6 --jitter 0.3 --seed 3 >"$T/rgb.rec"
 rec-head -n 4 "$T/rgb.rec" >"$T/four.rec"
 
-# parity LOSS_OPTION: the initial model, one step from it, and PyTorch on
-# the same batch
+# parity PRECISION [LOSS_OPTION]: the initial model, one step from it, and
+# PyTorch on the same batch
 parity() {
-	ok "mae-train --steps 0 writes the initialised model $1" \
-		mae-train $TINY $1 -b 4 --steps 0 -o "$T/init.st" "$T/four.rec"
-	ok "mae-train takes one step from it $1" mae-train --resume "$T/init.st" -b 4 --steps 1 \
-		--warmup 0 --blr 0.64 --log "$T/step.tsv" -o "$T/step.st" "$T/four.rec"
+	prec=$1
+	shift
+	ok "mae-train --steps 0 writes the initialised model $*" \
+		mae-train $TINY "$@" -b 4 --steps 0 -o "$T/init.st" "$T/four.rec"
+	ok "mae-train --precision $prec takes one step from it $*" mae-train --resume "$T/init.st" \
+		--precision "$prec" -b 4 --steps 1 --warmup 0 --blr 0.64 --log "$T/step.tsv" \
+		-o "$T/step.st" "$T/four.rec"
+	# fp32 within 1e-4; bf16 within a bf16 step where a rounding went the
+	# other way, most values within 1e-4 (mae_reference.py's FLIP_TOL)
+	reference "$prec" "${*:-(pixel targets)}: loss, every gradient and the AdamW step agree" \
+		"$([ "$prec" = bf16 ] && echo 124 || echo 123)"
+	# bf16 beside torch.autocast too, whose products keep bf16 outputs:
+	# loss and gradients within the bound mae_reference.py derives
+	[ "$prec" = bf16 ] &&
+		reference autocast "bf16 ${*:-(pixel targets)} beside torch.autocast: loss and every gradient within the derived bound" 63
+}
+# reference MODE WHAT N_CHECKS: mae_reference.py on the step, all N passing
+reference() {
 	"$TORCH_PYTHON" "$ROOT/tests/pipeline/mae_reference.py" train "$T/four.jsonl" \
 		"$T/init.st" "$T/step.st" "$(tail -n 1 "$T/step.tsv" | cut -f 2)" \
-		"$(tail -n 1 "$T/step.tsv" | cut -f 3)" >"$T/parity.out" 2>&1
-	is "the PyTorch reference ran $1" "$?" 0
+		"$(tail -n 1 "$T/step.tsv" | cut -f 3)" "$1" >"$T/parity.out" 2>&1
+	is "the PyTorch reference ran ($1)" "$?" 0
 	failed=$(grep -c '^FAIL' "$T/parity.out")
 	passed=$(grep -c '^PASS' "$T/parity.out")
-	# 2 position embeddings, the loss, 60 gradients and 60 steps
-	is "parity ${1:-(pixel targets)}: loss, every gradient and the AdamW step agree within 1e-4" \
-		"$passed $failed" "123 0"
+	# 2 position embeddings, the loss, 60 gradients (and 60 steps; bf16:
+	# and the share of gradient values beyond 1e-4)
+	is "parity $1 $2" "$passed $failed" "$3 0"
 	[ "$failed" -eq 0 ] || grep -v '^PASS' "$T/parity.out" | head -n 20 >&2
 }
 rec-cat --full "$T/four.rec" >"$T/four.jsonl"
-parity ""
-parity --norm-pix-loss
+parity fp32
+parity fp32 --norm-pix-loss
+parity bf16
+parity bf16 --norm-pix-loss
+# the two precisions differ: bf16 is not fp32 under another name
+mae-train --resume "$T/init.st" -b 4 --steps 1 --warmup 0 --blr 0.64 --log "$T/step32.tsv" \
+	-o "$T/step32.st" "$T/four.rec"
+is "fp32 and bf16 losses differ" \
+	"$([ "$(tail -n 1 "$T/step32.tsv" | cut -f 2)" != "$(tail -n 1 "$T/step.tsv" | cut -f 2)" ] && echo 1)" 1
+# and the bf16 check tells them apart: an fp32 step fails it
+"$TORCH_PYTHON" "$ROOT/tests/pipeline/mae_reference.py" train "$T/four.jsonl" "$T/init.st" \
+	"$T/step32.st" "$(tail -n 1 "$T/step32.tsv" | cut -f 2)" \
+	"$(tail -n 1 "$T/step32.tsv" | cut -f 3)" bf16 >"$T/parity32.out" 2>&1
+is "an fp32 step fails the bf16 parity" "$?" 1
+fails "--precision takes fp32 or bf16 only" 2 mae-train --precision fp16 --steps 0 -o "$T/x.st" \
+	"$T/four.rec"
+says "--precision's error names the option and the value" --precision fp16
 
 # the loss falls on real images
 img-decode "$FM/t10k-images-idx3-ubyte.gz" | rec-head -n 320 | addmask --patch 7 --jitter 0.1 \

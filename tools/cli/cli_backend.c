@@ -12,7 +12,19 @@ const char *cli_device_arg(const char *arg)
 	return arg;
 }
 
-const backend *cli_backend(const char *device, int threads)
+int cli_precision_arg(const char *arg)
+{
+	if (strcmp(arg, "fp32") && strcmp(arg, "bf16"))
+		cli_usage("--precision is fp32 or bf16, not '%s'", arg);
+	return strcmp(arg, "bf16") == 0 ? BACKEND_BF16 : BACKEND_FP32;
+}
+
+const char *cli_precision_name(int precision)
+{
+	return precision == BACKEND_BF16 ? "bf16" : "fp32";
+}
+
+const backend *cli_backend(const char *device, int threads, int precision)
 {
 	const backend *be = backend_for_device(device);
 	if (!be) {
@@ -20,6 +32,7 @@ const backend *cli_backend(const char *device, int threads)
 		cli_fail();
 	}
 	be->set_threads(threads);
+	be->set_precision(precision);
 	return be;
 }
 

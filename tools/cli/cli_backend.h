@@ -1,5 +1,5 @@
-/* --device, as the tools that compute on a backend take it (mae-train,
- * mae-embed, mae-recon). */
+/* --device and --precision, as the tools that run the model take them
+ * (mae-train, mae-finetune, mae-embed, mae-recon). */
 #ifndef MASKPIPE_CLI_BACKEND_H
 #define MASKPIPE_CLI_BACKEND_H
 
@@ -12,8 +12,14 @@ const char *cli_device_arg(const char *arg);
  * mean; bad usage otherwise. */
 int cli_pool_arg(const char *arg);
 
-/* The backend `device` names, with `threads` set; exits 1 with one line
- * when it cannot be used (--device=cuda without a GPU). */
-const backend *cli_backend(const char *device, int threads);
+/* The --precision argument, checked: BACKEND_FP32 for fp32, BACKEND_BF16
+ * for bf16; bad usage otherwise. */
+int cli_precision_arg(const char *arg);
+/* Its name, as the option spells it. */
+const char *cli_precision_name(int precision);
+
+/* The backend `device` names, with `threads` and `precision` set; exits 1
+ * with one line when it cannot be used (--device=cuda without a GPU). */
+const backend *cli_backend(const char *device, int threads, int precision);
 
 #endif

@@ -12,6 +12,7 @@ int mae_infer_option(mae_infer_args *a, int opt, const char *arg)
 	case 'b': a->batch = (int)cli_int("--batch", arg, 1, 1 << 20); return 1;
 	case 'j': a->threads = (int)cli_int("--threads", arg, 1, 256); return 1;
 	case MAE_INFER_OPT_DEVICE: a->device = cli_device_arg(arg); return 1;
+	case MAE_INFER_OPT_PRECISION: a->precision = cli_precision_arg(arg); return 1;
 	case 'o': a->out_path = cli_output_arg(arg); return 1;
 	case 'q': a->quiet = 1; return 1;
 	default: return 0;
@@ -29,7 +30,7 @@ void mae_infer_operands(mae_infer_args *a, int argc, char **argv)
 void mae_infer_tool(const mae_infer_args *a, mae_infer_fn apply, void *ctx)
 {
 	mae_model model;
-	if (mae_checkpoint_load(a->ckpt_path, cli_backend(a->device, a->threads), NULL, &model,
+	if (mae_checkpoint_load(a->ckpt_path, cli_backend(a->device, a->threads, a->precision), NULL, &model,
 				NULL) < 0)
 		cli_fail();
 	rec_reader *rd;

@@ -11,16 +11,18 @@ typedef struct mae_infer_args {
 	const char *ckpt_path, *in_path, *out_path; /* NULL paths: stdin, stdout */
 	const char *device;                        /* cpu, cuda or auto */
 	int batch, threads, quiet, masked;
+	int precision;                             /* BACKEND_FP32 or BACKEND_BF16 */
 } mae_infer_args;
 
 /* The options both inference tools take, for their getopt_long tables and
  * option strings, and their handling: mae_infer_option applies opt to a
  * and returns 1, or returns 0 when opt is not one of them. */
-enum { MAE_INFER_OPT_DEVICE = 0x1000 };
+enum { MAE_INFER_OPT_DEVICE = 0x1000, MAE_INFER_OPT_PRECISION };
 #define MAE_INFER_OPTIONS                                          \
 	{"batch", required_argument, NULL, 'b'},                   \
 	{"threads", required_argument, NULL, 'j'},                 \
 	{"device", required_argument, NULL, MAE_INFER_OPT_DEVICE}, \
+	{"precision", required_argument, NULL, MAE_INFER_OPT_PRECISION}, \
 	{"output", required_argument, NULL, 'o'},                  \
 	{"quiet", no_argument, NULL, 'q'}
 #define MAE_INFER_SHORTOPTS "b:j:o:q"
