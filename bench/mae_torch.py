@@ -3,7 +3,8 @@ parity test checks, tests/pipeline/mae_reference.py) trained with the
 reference's batched random masking, and its encoder under no_grad, on
 random images of the config's size; prints images per second.
 
-usage: mae_torch.py train|embed IMG CHANS PATCH DIM DEPTH HEADS DDIM DDEPTH DHEADS BATCH STEPS THREADS
+usage: mae_torch.py train|embed IMG CHANS PATCH DIM DEPTH HEADS DDIM DDEPTH DHEADS BATCH STEPS THREADS [fp32|autocast]
+(autocast: under torch.autocast("cpu", dtype=torch.bfloat16))
 """
 import os
 import sys
@@ -46,6 +47,8 @@ def main():
     mode = sys.argv[1]
     (img, chans, patch, dim, depth, heads, ddim, ddepth, dheads, batch, steps,
      threads) = map(int, sys.argv[2:14])
+    # fp32, or autocast: torch.autocast's bf16 (the products in bfloat16)
+    bf16 = len(sys.argv) > 14 and sys.argv[14] == "autocast"
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     c = dict(img_size=img, in_chans=chans, patch_size=patch, embed_dim=dim, depth=depth,
@@ -58,10 +61,12 @@ def main():
     def step():
         if mode == "train":
             opt.zero_grad()
-            batched_forward(model, imgs).backward()
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                loss = batched_forward(model, imgs)
+            loss.backward()
             opt.step()
         else:
-            with torch.no_grad():
+            with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
                 model.encode_all(imgs)
 
     step()

@@ -139,7 +139,8 @@ exp_link() {
 }
 
 # variant LABEL MASK-GEN-ARGS...: pretrains, embeds and probes once per
-# seed (each stage cached), the masks drawn by mask-gen with these args;
+# seed (each stage cached), the masks drawn by mask-gen with these args,
+# mae-train and mae-embed given $model_opts too (e.g. --precision bf16);
 # `variant LABEL --no-pretraining` evaluates the initialised encoder of
 # each seed instead: the baseline that says what pretraining added
 variant() {
@@ -158,15 +159,15 @@ variant() {
 				rec-repeat -n $epochs --seed $seed | patchify -p 4 --seed $seed |
 				mask-gen --seed $seed $* |
 				mae-train --config fmnist -b $batch --blr 6e-4 -s $seed -j \$threads \
-					--log \$out/train.log -o \$out/model.safetensors"
+					${model_opts:-} --log \$out/train.log -o \$out/model.safetensors"
 		fi
 		exp_link "$d" model.safetensors train.log
 		model=$it/model.safetensors
 		stage embed "$label, seed $seed: embedding the training images" \
-			"mae-embed -q -j \$threads -b 256 $model $train -o \$out/train.emb"
+			"mae-embed -q -j \$threads -b 256 ${model_opts:-} $model $train -o \$out/train.emb"
 		train_emb=$it/train.emb
 		stage embed "$label, seed $seed: embedding the test images" \
-			"mae-embed -q -j \$threads -b 256 $model $test -o \$out/test.emb"
+			"mae-embed -q -j \$threads -b 256 ${model_opts:-} $model $test -o \$out/test.emb"
 		test_emb=$it/test.emb
 		stage probe "$label, seed $seed: linear probe" "linprobe -q -j \$threads -s $seed \
 			-t $train_emb $test_emb -o \$out/linear.json"
