@@ -10,6 +10,7 @@
 #include "mae/mae_train.h"
 #include "mae/mae_train_start.h"
 #include "common/progress.h"
+#include "mae/mae_input_norm.h"
 
 static const char help[] =
 	"Usage: mae-train -o CHECKPOINT [OPTION]... [FILE]\n"
@@ -23,6 +24,9 @@ static const char help[] =
 	"      --dim N, --depth N, --heads N              encoder\n"
 	"      --dec-dim N, --dec-depth N, --dec-heads N  decoder\n"
 	"      --norm-pix-loss   targets normalised per patch\n"
+	"      --input-norm SPEC pixels in [0, 1] normalised per channel on the way in:\n"
+	"                        none (default), imagenet, or MEAN,...:STD,... (as\n"
+	"                        rec-stats prints it); kept in the checkpoint\n"
 	"Training:\n"
 	"  -b, --batch N         images per step (default 64)\n"
 	"      --blr X           base learning rate (default 1.5e-4); lr = X * batch / 256\n"
@@ -49,7 +53,7 @@ static const char help[] =
 
 enum {
 	OPT_IMG_SIZE = 256, OPT_IN_CHANS, OPT_PATCH, OPT_DIM, OPT_DEPTH, OPT_HEADS, OPT_DEC_DIM,
-	OPT_DEC_DEPTH, OPT_DEC_HEADS, OPT_NORM_PIX, OPT_BLR, OPT_MIN_LR, OPT_WARMUP, OPT_STEPS,
+	OPT_DEC_DEPTH, OPT_DEC_HEADS, OPT_NORM_PIX, OPT_INPUT_NORM, OPT_BLR, OPT_MIN_LR, OPT_WARMUP, OPT_STEPS,
 	OPT_CLIP, OPT_SAVE_EVERY, OPT_RESUME, OPT_LOG, OPT_DEVICE, OPT_PRECISION,
 };
 
@@ -67,6 +71,7 @@ int main(int argc, char **argv)
 		{"dec-depth", required_argument, NULL, OPT_DEC_DEPTH},
 		{"dec-heads", required_argument, NULL, OPT_DEC_HEADS},
 		{"norm-pix-loss", no_argument, NULL, OPT_NORM_PIX},
+		{"input-norm", required_argument, NULL, OPT_INPUT_NORM},
 		{"batch", required_argument, NULL, 'b'},
 		{"blr", required_argument, NULL, OPT_BLR},
 		{"min-lr", required_argument, NULL, OPT_MIN_LR},
@@ -91,12 +96,12 @@ int main(int argc, char **argv)
 	int threads = 1, quiet = 0, cfg_given = 0, precision = BACKEND_FP32;
 	const char *device = "cpu";
 	long save_every = 0;
-	const char *out_path = NULL, *resume_path = NULL, *log_path = NULL;
+	const char *out_path = NULL, *resume_path = NULL, *log_path = NULL, *input_norm = NULL;
 	int opt;
 	cli_init(argc, argv);
 	while ((opt = getopt_long(argc, argv, "c:b:s:j:o:qhV", opts, NULL)) != -1) {
 		/* a resumed run takes the checkpoint's config unless one is given */
-		cfg_given |= opt == 'c' || (opt >= OPT_IMG_SIZE && opt <= OPT_NORM_PIX);
+		cfg_given |= opt == 'c' || (opt >= OPT_IMG_SIZE && opt <= OPT_INPUT_NORM);
 		switch (opt) {
 		case 'c':
 			if (mae_config_named(&cfg, optarg) < 0)
@@ -112,6 +117,7 @@ int main(int argc, char **argv)
 		case OPT_DEC_DEPTH: cfg.dec_depth = (int)cli_int("--dec-depth", optarg, 0, 1024); break;
 		case OPT_DEC_HEADS: cfg.dec_heads = (int)cli_int("--dec-heads", optarg, 1, 1024); break;
 		case OPT_NORM_PIX: cfg.norm_pix_loss = 1; break;
+		case OPT_INPUT_NORM: input_norm = optarg; break;
 		case 'b': o.batch = (int)cli_int("--batch", optarg, 1, 1 << 20); break;
 		case OPT_BLR: o.blr = cli_real("--blr", optarg, 0, 1e300, 0); break;
 		case OPT_MIN_LR: o.min_lr = cli_real("--min-lr", optarg, 0, 1e300, 0); break;
@@ -132,6 +138,9 @@ int main(int argc, char **argv)
 	}
 	if (!out_path)
 		cli_usage("no checkpoint to write: give -o FILE");
+	/* after the options: -c sets every other field of the config */
+	if (input_norm && mae_input_norm_parse(&cfg, input_norm) < 0)
+		cli_usage("--input-norm: %s", err_msg());
 	if (mae_config_check(&cfg) < 0)
 		cli_usage("%s", err_msg());
 

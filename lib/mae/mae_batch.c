@@ -5,6 +5,7 @@
 
 #include "common/err.h"
 #include "mae/mae_batch.h"
+#include "mae/mae_input_norm.h"
 
 void mae_batch_init(mae_batch *b)
 {
@@ -96,7 +97,7 @@ static void copy_patch(float *out, const uint8_t *px, const mae_config *cfg, int
 				uint8_t v = px[((size_t)(y0 + py) * cfg->img_size + x0 + qx) * C + c];
 				size_t at = chw ? ((size_t)c * P + py) * P + qx
 						: ((size_t)py * P + qx) * C + c;
-				out[at] = v / 255.0f;
+				out[at] = (float)mae_input_value(cfg, v, c);
 			}
 }
 

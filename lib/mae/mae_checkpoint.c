@@ -7,6 +7,7 @@
 
 #include "common/err.h"
 #include "mae/mae_checkpoint.h"
+#include "mae/mae_input_norm.h"
 #include "formats/safetensors.h"
 
 /* the tensor list: the model's, then the optimiser's moments */
@@ -47,7 +48,8 @@ int mae_checkpoint_save(const char *path, const mae_model *m, const adamw *opt,
 	int n_keys = 0;
 	while (mae_config_keys[n_keys])
 		n_keys++;
-	int n_meta = n_keys + 2 + n_extra;
+	int norm = m->cfg.input_norm != 0;
+	int n_meta = n_keys + 2 + 2 * norm + n_extra;
 	const char **meta = calloc(2 * (size_t)n_meta, sizeof(char *));
 	char(*values)[24] = calloc((size_t)n_keys + 1, sizeof *values);
 	int n_tensors = 0, rc = -1;
@@ -71,6 +73,14 @@ int mae_checkpoint_save(const char *path, const mae_model *m, const adamw *opt,
 	}
 	snprintf(values[n_keys], sizeof values[n_keys], "%ld", opt ? opt->step : 0L);
 	meta[2 * k] = MAE_OPT_PREFIX "step", meta[2 * k + 1] = values[n_keys], k++;
+	/* the input normalisation, when there is one, as two lists of
+	 * numbers (a PyTorch user splits them on ',') */
+	char norm_text[2][MAE_INPUT_NORM_TEXT];
+	if (norm) {
+		mae_input_norm_lists(&m->cfg, norm_text[0], norm_text[1], sizeof norm_text[0]);
+		meta[2 * k] = "input_mean", meta[2 * k + 1] = norm_text[0], k++;
+		meta[2 * k] = "input_std", meta[2 * k + 1] = norm_text[1], k++;
+	}
 	for (int i = 0; i < 2 * n_extra; i++)
 		meta[2 * k + i] = extra_meta[i];
 	rc = st_write(path, list, n_tensors, meta, n_meta);
@@ -92,6 +102,13 @@ int mae_config_diff(const mae_config *a, const mae_config *b, char *buf, size_t 
 			return 1;
 		}
 	}
+	char na[MAE_INPUT_NORM_TEXT], nb[MAE_INPUT_NORM_TEXT];
+	mae_input_norm_format(a, na, sizeof na);
+	mae_input_norm_format(b, nb, sizeof nb);
+	if (strcmp(na, nb)) {
+		snprintf(buf, cap, "input normalisation %s, expected %s", na, nb);
+		return 1;
+	}
 	return 0;
 }
 
@@ -107,6 +124,16 @@ static int read_config(const st_file *f, mae_config *cfg)
 			return err_set("no valid '%s' in the metadata: not an MAE checkpoint",
 				       mae_config_keys[i]);
 		mae_config_set(cfg, mae_config_keys[i], (int)v);
+	}
+	const char *mean = st_meta(f, "input_mean"), *std = st_meta(f, "input_std");
+	if (!mean != !std)
+		return err_set("'input_mean' without 'input_std' in the metadata, or the reverse");
+	if (mean) {
+		char spec[2 * MAE_INPUT_NORM_TEXT];
+		snprintf(spec, sizeof spec, "%s:%s", mean, std);
+		if (strlen(mean) >= MAE_INPUT_NORM_TEXT || strlen(std) >= MAE_INPUT_NORM_TEXT ||
+		    mae_input_norm_parse(cfg, spec) < 0)
+			return err_set("no valid 'input_mean' and 'input_std' in the metadata");
 	}
 	return mae_config_check(cfg);
 }
@@ -183,7 +210,7 @@ static int load(const st_file *f, const backend *be, const mae_config *want, mae
 		adamw *opt)
 {
 	mae_config cfg;
-	char diff[96];
+	char diff[2 * MAE_INPUT_NORM_TEXT + 64];
 	if (read_config(f, &cfg) < 0)
 		return -1;
 	if (want && mae_config_diff(&cfg, want, diff, sizeof diff))

@@ -10,9 +10,9 @@ static const struct {
 	mae_config cfg;
 } named[] = {
 	/* the three data sets; MLP ratio 4 as every reference model */
-	{"fmnist", {28, 1, 4, 192, 6, 3, 128, 2, 4, 4, 0}},
-	{"tiny64", {64, 3, 8, 192, 12, 3, 128, 4, 4, 4, 0}},
-	{"stl96", {96, 3, 6, 192, 12, 12, 192, 8, 16, 4, 0}},
+	{"fmnist", {28, 1, 4, 192, 6, 3, 128, 2, 4, 4, 0, 0, {0}, {0}}},
+	{"tiny64", {64, 3, 8, 192, 12, 3, 128, 4, 4, 4, 0, 0, {0}, {0}}},
+	{"stl96", {96, 3, 6, 192, 12, 12, 192, 8, 16, 4, 0, 0, {0}, {0}}},
 };
 
 int mae_config_named(mae_config *cfg, const char *name)
@@ -42,6 +42,9 @@ int mae_config_check(const mae_config *cfg)
 	/* get_2d_sincos_pos_embed: half the width per axis, sin and cos halves */
 	if (cfg->dim % 4 || cfg->dec_dim % 4)
 		return err_set("config: widths must be multiples of 4 (sin-cos position embeddings)");
+	if (cfg->input_norm && cfg->input_norm != cfg->in_chans)
+		return err_set("config: the input normalisation has %d channel%s, the images %d",
+			       cfg->input_norm, cfg->input_norm == 1 ? "" : "s", cfg->in_chans);
 	return 0;
 }
 

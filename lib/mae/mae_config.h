@@ -4,6 +4,9 @@
 #ifndef MASKPIPE_MAE_CONFIG_H
 #define MASKPIPE_MAE_CONFIG_H
 
+/* the most channels an input image has (RGBA) */
+#define MAE_MAX_CHANS 4
+
 typedef struct mae_config {
 	int img_size;   /* pixels per side */
 	int in_chans;
@@ -12,6 +15,13 @@ typedef struct mae_config {
 	int dec_dim, dec_depth, dec_heads;  /* decoder */
 	int mlp_ratio;
 	int norm_pix_loss; /* targets normalised per patch */
+	/* Input normalisation per channel, as torchvision's Normalize in the
+	 * reference's data pipeline: a pixel v in [0, 1] enters the model (and
+	 * its loss targets) as (v - mean[c]) / std[c]. input_norm is the number
+	 * of channels given (in_chans), 0 for none: pixels in [0, 1] as they
+	 * are, what a config zero-filled means. */
+	int input_norm;
+	float input_mean[MAE_MAX_CHANS], input_std[MAE_MAX_CHANS];
 } mae_config;
 
 /* The LayerNorm eps of the reference models (partial(nn.LayerNorm, eps=1e-6)). */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "mae/mae_batch.h"
+#include "mae/mae_input_norm.h"
 #include "mae/mae_recon.h"
 
 /* a hidden patch of the masked input */
@@ -34,15 +35,17 @@ int mae_recon_panel(img *out, const uint8_t *px, const uint8_t *mask, const floa
 		int y0 = p / grid * P, x0 = p % grid * P;
 		const float *patch = pred + (size_t)p * K;
 		double mean = 0, var = 0, scale = 1;
+		/* the patch's k-th value as the model sees it (k % C its channel) */
+#define INPUT(py, k) \
+	mae_input_value(cfg, px[(size_t)(y0 + (py)) * row_bytes + (size_t)x0 * C + (k)], (k) % C)
 		if (cfg->norm_pix_loss) {
 			for (int py = 0; py < P; py++)
 				for (int k = 0; k < P * C; k++)
-					mean += px[(size_t)(y0 + py) * row_bytes + (size_t)x0 * C + k] / 255.0;
+					mean += INPUT(py, k);
 			mean /= K;
 			for (int py = 0; py < P; py++)
 				for (int k = 0; k < P * C; k++) {
-					double d = px[(size_t)(y0 + py) * row_bytes + (size_t)x0 * C + k] /
-							   255.0 - mean;
+					double d = INPUT(py, k) - mean;
 					var += d * d;
 				}
 			/* unbiased, as the loss's target */
@@ -52,9 +55,10 @@ int mae_recon_panel(img *out, const uint8_t *px, const uint8_t *mask, const floa
 			uint8_t *row = out->px + (size_t)(y0 + py) * out_row + (size_t)x0 * C;
 			memset(row + row_bytes, HIDDEN_GREY, (size_t)P * C);
 			for (int k = 0; k < P * C; k++)
-				row[2 * row_bytes + k] =
-					to_byte((float)(patch[py * P * C + k] * scale + mean));
+				row[2 * row_bytes + k] = to_byte((float)mae_input_unit(
+					cfg, (float)(patch[py * P * C + k] * scale + mean), k % C));
 		}
 	}
 	return 0;
+#undef INPUT
 }

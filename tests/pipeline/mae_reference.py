@@ -270,12 +270,27 @@ def compare(what, ours, theirs, failures, tol=None):
 
 
 def load_model(path):
+    """the model, its weights, its config, and its input normalisation
+    (None, or the per-channel mean and std tensors)"""
     tensors, meta = read_safetensors(path)
+    norm = None
+    if "input_mean" in meta:
+        norm = [torch.tensor([float(v) for v in meta.pop(k).split(",")])
+                for k in ("input_mean", "input_std")]
     c = {k: int(v) for k, v in meta.items() if k not in ("format", "optimizer.step", "train.batch")}
     model = MAE(c)
     weights = {k: v for k, v in tensors.items() if not k.startswith("optimizer.")}
     model.load_state_dict(weights, strict=True)
+    c["input_norm"] = norm
     return model, weights, c
+
+
+def normalise(imgs, c):
+    """the reference's transforms.Normalize, when the checkpoint has one"""
+    if c["input_norm"] is None:
+        return imgs
+    mean, std = c["input_norm"]
+    return (imgs - mean[None, :, None, None]) / std[None, :, None, None]
 
 
 def read_records(path, grid):
@@ -296,6 +311,7 @@ def read_records(path, grid):
 def embed(records_path, ckpt_path, pool):
     model, _, c = load_model(ckpt_path)
     imgs, _, embs = read_records(records_path, c["img_size"] // c["patch_size"])
+    imgs = normalise(imgs, c)
     failures = []
     with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16,
                                          enabled=PRECISION == "autocast"):
@@ -321,6 +337,7 @@ def train(records_path, init_path, step_path, our_loss, lr):
                 weights[name][0], torch.from_numpy(sincos_2d(dim, grid)).float(), failures)
 
     imgs, masks, _ = read_records(records_path, grid)
+    imgs = normalise(imgs, c)
     masks = torch.stack(masks)
     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=PRECISION == "autocast"):
         loss = model(imgs, masks, torch.Generator().manual_seed(1)).float()

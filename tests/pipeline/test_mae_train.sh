@@ -70,6 +70,25 @@ fails "--precision takes fp32 or bf16 only" 2 mae-train --precision fp16 --steps
 	"$T/four.rec"
 says "--precision's error names the option and the value" --precision fp16
 
+# inputs normalised per channel, as the reference's transforms.Normalize
+parity fp32 --input-norm imagenet
+is "the checkpoint keeps the normalisation, for PyTorch users too" "$("$TORCH_PYTHON" -c '
+import json, struct, sys
+f = open(sys.argv[1], "rb")
+(n,) = struct.unpack("<Q", f.read(8))
+m = json.loads(f.read(n))["__metadata__"]
+print(m["input_mean"], m["input_std"])' "$T/step.st")" \
+	"0.485000014,0.456,0.405999988 0.229000002,0.224000007,0.224999994"
+fails "--input-norm of one channel for three" 2 mae-train $TINY --input-norm 0.286:0.353 \
+	--steps 0 -o "$T/x.st" "$T/four.rec"
+says "its message" "input normalisation has 1 channel, the images 3"
+fails "--input-norm: a bad list" 2 mae-train $TINY --input-norm 0.5,0.5,0.5:1,0,1 --steps 0 \
+	-o "$T/x.st" "$T/four.rec"
+says "its message" --input-norm "positive"
+fails "--resume under another normalisation" 1 mae-train $TINY --input-norm none \
+	--resume "$T/step.st" -b 4 --steps 2 -o "$T/x.st" "$T/four.rec"
+says "its message" "input normalisation 0.485" "expected none"
+
 # the loss falls on real images
 img-decode "$FM/t10k-images-idx3-ubyte.gz" | rec-head -n 320 | addmask --patch 7 --jitter 0.1 \
 	>"$T/fm.rec"

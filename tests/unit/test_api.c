@@ -162,7 +162,7 @@ static void images_through_png(void)
 	mp_image_free(&rgba);
 }
 
-static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 1};
+static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 1, 0, {0}, {0}};
 enum { N_IMAGES = 70 }; /* more than one of mp_model_embed's batches */
 
 static void embeddings_as_the_model_computes(void)

@@ -12,7 +12,7 @@
 #include "common/rng.h"
 #include "formats/safetensors.h"
 
-static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 1};
+static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 1, 0, {0}, {0}};
 
 /* a model after one AdamW step on random gradients */
 static void trained_model(mae_model *m, adamw *opt)

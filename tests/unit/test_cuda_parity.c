@@ -378,7 +378,7 @@ static void memory_zero_copy_and_reuse(void)
 
 /* the tiny config of test_mae.c, three images with ragged masks, one
  * image hiding every patch */
-static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 0};
+static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 0, 0, {0}, {0}};
 enum { N_IMG = 3, PX = 8 * 8 * 2 };
 /* steps of lr = 0.006, large against the tiny model's weights */
 #define BLR 0.5

@@ -16,7 +16,7 @@
 #include "eval/softmax_ce.h"
 
 /* 8x8 pixels, 2 channels, 2x2 patches, encoder width 8, depth 2 */
-static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 0};
+static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 0, 0, {0}, {0}};
 enum { N_IMG = 12, N_CLS = 3, PX = 8 * 8 * 2 };
 static uint8_t pixels[N_IMG][PX];
 static int32_t classes[N_IMG];

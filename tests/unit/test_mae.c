@@ -12,7 +12,7 @@
 #include "common/rng.h"
 
 /* 8x8 pixels, 2 channels, 2x2 patches: 16 patches of 8 values */
-static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 0};
+static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 0, 0, {0}, {0}};
 enum { N_IMG = 3, L = 16, PX = 8 * 8 * 2 };
 static uint8_t pixels[N_IMG][PX];
 /* image 0 hides 12 patches, image 1 five, image 2 all 16 (its encoder
@@ -216,7 +216,7 @@ static void ragged_batch_equals_images_alone(void)
  * between threads: loss and gradients must not change by a bit. */
 static void threads_do_not_change_results(void)
 {
-	const mae_config cfg = {28, 1, 4, 64, 1, 2, 64, 1, 2, 4, 1};
+	const mae_config cfg = {28, 1, 4, 64, 1, 2, 64, 1, 2, 4, 1, 0, {0}, {0}};
 	enum { B = 16, N_PX = 28 * 28 };
 	static uint8_t px[B][N_PX], mk[B][7];
 	const uint8_t *pxs[B], *mks[B];
@@ -263,7 +263,7 @@ static void threads_do_not_change_results(void)
  * whole vector. */
 static void inference_does_not_depend_on_the_batch(void)
 {
-	const mae_config cfg = {8, 2, 2, 12, 2, 2, 12, 1, 3, 3, 0};
+	const mae_config cfg = {8, 2, 2, 12, 2, 2, 12, 1, 3, 3, 0, 0, {0}, {0}};
 	enum { B = 7, K = 8 };
 	static const uint8_t mk[B][2] = {{0xff, 0x0f}, {0x25, 0x06}, {0x52, 0x60},
 					 {0xff, 0xff}, {0x00, 0x00}, {0x0f, 0x0f}, {0xf0, 0x0f}};

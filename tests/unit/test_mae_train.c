@@ -10,7 +10,7 @@
 #include "mae/mae_train.h"
 #include "mae/mae_train_start.h"
 
-static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 1};
+static const mae_config tiny = {8, 2, 2, 8, 2, 2, 12, 1, 3, 4, 1, 0, {0}, {0}};
 
 /* The total from the header's epochs and epoch size (a last short batch
  * dropped), or the one given; the warmup 5% of it unless given. */
