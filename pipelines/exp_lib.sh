@@ -42,6 +42,9 @@ $(about)
   --dir DIR      cache and results (default build/exp)
   --train N      first N Fashion-MNIST training images (default 10000)
   --test N       first N test images (default 10000)
+  --val N        judge on the last N training images instead of the test
+                 set (held out: disjoint from the --train images), as
+                 settings must be chosen
   --epochs N     pretraining epochs (default $epochs)
   --seeds LIST   seeds, comma-separated (default 1,2,3)
 $ratio_usage  --threads N    threads (default 2; the results do not depend on it)
@@ -80,6 +83,7 @@ exp_setup() {
 	out=$root/build/exp
 	n_train=10000
 	n_test=10000
+	n_val=0
 	seeds="1 2 3"
 	threads=2
 	labelled=500
@@ -87,12 +91,13 @@ exp_setup() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help) exp_usage; exit 0 ;;
-		--dir | --train | --test | --epochs | --seeds | --ratio | --threads | --labelled | --ft-epochs)
+		--dir | --train | --test | --val | --epochs | --seeds | --ratio | --threads | --labelled | --ft-epochs)
 			[ $# -ge 2 ] || exp_bad_usage "$1 needs a value"
 			case $1 in
 			--dir) out=$2 ;;
 			--train) exp_count "$1" "$2"; n_train=$2 ;;
 			--test) exp_count "$1" "$2"; n_test=$2 ;;
+			--val) exp_count "$1" "$2"; n_val=$2 ;;
 			--epochs) exp_count "$1" "$2"; epochs=$2 ;;
 			--seeds) seeds=$(echo "$2" | tr ',' ' ')
 				for s in $seeds; do exp_count "$1" "$s"; done ;;
@@ -116,13 +121,23 @@ exp_setup() {
 	stage decode "the first $n_train training images" "img-decode -q --limit $n_train \
 		$data/train-images-idx3-ubyte.gz -o \$out/images.rec"
 	train=$it/images.rec
-	stage decode "the first $n_test test images" "img-decode -q --limit $n_test \
-		$data/t10k-images-idx3-ubyte.gz -o \$out/images.rec"
+	if [ "$n_val" -gt 0 ]; then
+		[ $((n_train + n_val)) -le 60000 ] ||
+			exp_bad_usage "--train $n_train and --val $n_val overlap: Fashion-MNIST has 60000"
+		stage decode "the last $n_val training images (held out)" "img-decode -q \
+			$data/train-images-idx3-ubyte.gz | rec-head -s $((60000 - n_val)) -n $n_val \
+			-o \$out/images.rec"
+		judged="$n_val held-out training images (the last; not the test set)"
+	else
+		stage decode "the first $n_test test images" "img-decode -q --limit $n_test \
+			$data/t10k-images-idx3-ubyte.gz -o \$out/images.rec"
+		judged="$n_test test images"
+	fi
 	test=$it/images.rec
 	stage boxes "the boxes of the $n_train training images" "ssearch-boxes --threads \$threads \
 		$train | rec-cut -k id,boxes -o \$out/boxes.rec"
 	boxes=$it/boxes.rec
-	runs=$out/$name-n$n_train-e$epochs
+	runs=$out/$name-n$n_train-e$epochs$([ "$n_val" -eq 0 ] || echo "-val$n_val")
 	mkdir -p "$runs"
 	: >"$runs/variants"
 	batch=$((n_train < 256 ? n_train : 256))
@@ -140,7 +155,8 @@ exp_link() {
 
 # variant LABEL MASK-GEN-ARGS...: pretrains, embeds and probes once per
 # seed (each stage cached), the masks drawn by mask-gen with these args,
-# mae-train and mae-embed given $model_opts too (e.g. --precision bf16);
+# mae-train and mae-embed given $model_opts too (e.g. --precision bf16),
+# mae-train alone $train_opts (e.g. --input-norm ...);
 # `variant LABEL --no-pretraining` evaluates the initialised encoder of
 # each seed instead: the baseline that says what pretraining added
 variant() {
@@ -153,13 +169,14 @@ variant() {
 		if [ "$*" = --no-pretraining ]; then
 			stage init "$label, seed $seed: the initialised encoder" "rec-head -n 1 $train |
 				patchify -p 4 | mae-train --config fmnist --steps 0 -s $seed -q \
-				-o \$out/model.safetensors"
+				${model_opts:-} ${train_opts:-} -o \$out/model.safetensors"
 		else
 			stage pretrain "$label, seed $seed: pretraining $epochs epochs" "rec-join $boxes $train |
 				rec-repeat -n $epochs --seed $seed | patchify -p 4 --seed $seed |
 				mask-gen --seed $seed $* |
 				mae-train --config fmnist -b $batch --blr 6e-4 -s $seed -j \$threads \
-					${model_opts:-} --log \$out/train.log -o \$out/model.safetensors"
+					${model_opts:-} ${train_opts:-} --log \$out/train.log \
+					-o \$out/model.safetensors"
 		fi
 		exp_link "$d" model.safetensors train.log
 		model=$it/model.safetensors
@@ -217,8 +234,8 @@ exp_report() {
 	{
 		echo "### $(about)"
 		echo
-		echo "Fashion-MNIST, $n_train training / $n_test test images, fmnist config, $epochs epochs," \
-			"batch $batch, blr 6e-4; seeds: $seeds."
+		echo "Fashion-MNIST, $n_train training images, judged on $judged; fmnist config," \
+			"$epochs epochs, batch $batch, blr 6e-4; seeds: $seeds."
 		echo
 		if [ "$finetune" = yes ]; then
 			echo "Fine-tuning: mae-finetune on $labelled labelled training images" \

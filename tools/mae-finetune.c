@@ -32,6 +32,9 @@ static const char help[] =
 	"      --wd X              weight decay of weights (default 0.05)\n"
 	"      --layer-decay X     lr factor per layer down from the head (default 0.75;\n"
 	"                          1: the same lr everywhere)\n"
+	"      --tune-blocks K     partial fine-tuning: train the last K encoder blocks,\n"
+	"                          the final norm and the head, freeze the rest\n"
+	"                          (default: train all)\n"
 	"      --smoothing X       label smoothing (default 0.1)\n"
 	"  -p, --pool WHAT         cls (default) or mean: what the head sees\n"
 	"      --eval-every N      test every N epochs and after the last (default 1)\n"
@@ -60,8 +63,8 @@ static int add_image(void *ctx, const rec *r)
 
 int main(int argc, char **argv)
 {
-	enum { LABELLED = 256, BLR, MIN_LR, WARMUP, WD, LAYER_DECAY, SMOOTHING, EVAL_EVERY, DEVICE,
-	       PRECISION, LOG };
+	enum { LABELLED = 256, BLR, MIN_LR, WARMUP, WD, LAYER_DECAY, TUNE_BLOCKS, SMOOTHING,
+	       EVAL_EVERY, DEVICE, PRECISION, LOG };
 	static const struct option longopts[] = {
 		{"train", required_argument, NULL, 't'},
 		{"labelled", required_argument, NULL, LABELLED},
@@ -72,6 +75,7 @@ int main(int argc, char **argv)
 		{"warmup-epochs", required_argument, NULL, WARMUP},
 		{"wd", required_argument, NULL, WD},
 		{"layer-decay", required_argument, NULL, LAYER_DECAY},
+		{"tune-blocks", required_argument, NULL, TUNE_BLOCKS},
 		{"smoothing", required_argument, NULL, SMOOTHING},
 		{"pool", required_argument, NULL, 'p'},
 		{"eval-every", required_argument, NULL, EVAL_EVERY},
@@ -89,7 +93,7 @@ int main(int argc, char **argv)
 			 .layer_decay = 0.75, .smoothing = 0.1, .pool = MAE_POOL_CLS},
 		.epochs = 10, .warmup_epochs = 1, .eval_every = 1};
 	const char *train_path = NULL, *out_path = NULL, *device = "cpu";
-	int threads = 1, precision = BACKEND_FP32, opt;
+	int threads = 1, precision = BACKEND_FP32, tune_blocks = -1, opt;
 	cli_init(argc, argv);
 	while ((opt = getopt_long(argc, argv, "t:e:b:p:s:j:o:qhV", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -102,6 +106,7 @@ int main(int argc, char **argv)
 		case WARMUP: o.warmup_epochs = (long)cli_int("--warmup-epochs", optarg, 0, 1000000); break;
 		case WD: o.tune.weight_decay = cli_real("--wd", optarg, 0, 1e6, 0); break;
 		case LAYER_DECAY: o.tune.layer_decay = cli_real("--layer-decay", optarg, 0, 1, 0); break;
+		case TUNE_BLOCKS: tune_blocks = (int)cli_int("--tune-blocks", optarg, 0, 1024); break;
 		case SMOOTHING: o.tune.smoothing = cli_real("--smoothing", optarg, 0, 1, 1); break;
 		case 'p': o.tune.pool = cli_pool_arg(optarg); break;
 		case EVAL_EVERY: o.eval_every = (long)cli_int("--eval-every", optarg, 1, 1000000); break;
@@ -128,6 +133,11 @@ int main(int argc, char **argv)
 	memset(&f, 0, sizeof f);
 	if (mae_checkpoint_load(ckpt_path, cli_backend(device, threads, precision), NULL, &f.model, NULL) < 0)
 		cli_fail();
+	/* the blocks are the checkpoint's: known once it is read */
+	if (tune_blocks > f.model.cfg.depth)
+		cli_usage("--tune-blocks %d: the encoder has %d blocks", tune_blocks, f.model.cfg.depth);
+	if (tune_blocks >= 0)
+		o.tune.frozen_layers = f.model.cfg.depth + 1 - tune_blocks;
 	image_set train, test;
 	image_set_init(&train, &f.model.cfg);
 	image_set_init(&test, &f.model.cfg);

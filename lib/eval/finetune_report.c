@@ -22,6 +22,7 @@ char *finetune_report_json(const finetune_report *r)
 	cJSON_AddNumberToObject(o, "blr", p->blr);
 	cJSON_AddNumberToObject(o, "weight_decay", p->weight_decay);
 	cJSON_AddNumberToObject(o, "layer_decay", p->layer_decay);
+	cJSON_AddNumberToObject(o, "frozen_layers", p->frozen_layers);
 	cJSON_AddNumberToObject(o, "smoothing", p->smoothing);
 	cJSON_AddNumberToObject(o, "seed", (double)r->seed);
 	cJSON *epochs = cJSON_AddArrayToObject(o, "epochs");

@@ -25,11 +25,12 @@ static int layer_of(const char *name, int depth)
 	return -1;
 }
 
-void mae_layer_lr_scales(const mae_layout *layout, int depth, double layer_decay, float *scale)
+void mae_layer_lr_scales(const mae_layout *layout, int depth, double layer_decay,
+			 int frozen_layers, float *scale)
 {
 	for (int i = 0; i < layout->n_tensors; i++) {
 		int layer = layer_of(layout->tensors[i].name, depth);
-		scale[i] = layer < 0 ? 0.0f : (float)pow(layer_decay, depth + 1 - layer);
+		scale[i] = layer < frozen_layers ? 0.0f : (float)pow(layer_decay, depth + 1 - layer);
 	}
 }
 
@@ -52,7 +53,8 @@ int mae_finetuner_init(mae_finetuner *f, int n_classes, const mae_finetune_opts 
 	/* torch.optim.AdamW's default betas, which main_finetune.py keeps */
 	f->opt.beta2 = 0.999f;
 	f->opt.weight_decay = (float)o->weight_decay;
-	mae_layer_lr_scales(&m->layout, m->cfg.depth, o->layer_decay, f->lr_scale);
+	mae_layer_lr_scales(&m->layout, m->cfg.depth, o->layer_decay, o->frozen_layers,
+			    f->lr_scale);
 	f->head_w = f->head_mem;
 	f->head_b = f->head_w + C * D;
 	f->head_dw = f->head_mem + head;

@@ -25,6 +25,9 @@ typedef struct mae_finetune_opts {
 	double min_lr;
 	double weight_decay; /* on the weights of linear layers and the head's */
 	double layer_decay;  /* lr of layer l: layer_decay^(depth + 1 - l); 1: none */
+	int frozen_layers;   /* layers 0 .. frozen_layers - 1 not trained (partial
+			      * fine-tuning, the MAE paper's: the last k blocks
+			      * tuned freeze depth + 1 - k); 0: none */
 	double smoothing;    /* label smoothing eps */
 	long warmup, total;  /* steps */
 	int pool;            /* MAE_POOL_CLS or MAE_POOL_MEAN */
@@ -95,7 +98,9 @@ int mae_finetune_evaluate(mae_finetuner *f, const image_set *set, float *scores,
 /* Per tensor of the layout, the lr factor of layer-wise decay: layer 0 is
  * the embeddings (cls_token, pos_embed, patch_embed), layer i + 1 block i,
  * depth + 1 the final norm and the head; the decoder's tensors get 0
- * (not trained). */
-void mae_layer_lr_scales(const mae_layout *layout, int depth, double layer_decay, float *scale);
+ * (not trained), and so do the layers below frozen_layers (a factor of 0
+ * leaves a weight as it is: AdamW's step and its decay both scale by it). */
+void mae_layer_lr_scales(const mae_layout *layout, int depth, double layer_decay,
+			 int frozen_layers, float *scale);
 
 #endif

@@ -11,7 +11,7 @@
 . "$ROOT/tests/pipeline/lib.sh"
 
 export BIN
-for e in objbox ratio colormae precision; do
+for e in objbox ratio colormae precision inputnorm; do
 	script=$ROOT/pipelines/exp_$e.sh
 	is "exp_$e --help" "$("$script" --help | head -n 1)" "Usage: pipelines/exp_$e.sh [OPTION]..."
 	fails "exp_$e: an unknown argument" 2 "$script" --bogus

@@ -51,6 +51,14 @@ is "bf16 does not depend on threads" "$(cat "$T/.stdout")" "$(cat "$T/bf16.json"
 fails "--precision is fp32 or bf16" 2 mae-finetune --precision half -t "$T/train.rec" "$T/m.st" \
 	"$T/test.rec"
 
+ok "--tune-blocks 1" mae-finetune -q --tune-blocks 1 -e 1 --labelled 100 \
+	-t "$T/train.rec" "$T/m.st" "$T/test.rec"
+is "the JSON says the layers frozen: the embeddings and the first of 2 blocks" \
+	"$($PY -c 'import json, sys; print(json.load(sys.stdin)["frozen_layers"])' <"$T/.stdout")" 2
+fails "--tune-blocks past the encoder's depth" 2 mae-finetune --tune-blocks 3 \
+	-t "$T/train.rec" "$T/m.st" "$T/test.rec"
+says "its message" "--tune-blocks 3" "2 blocks"
+
 ok "--labelled 100, mean pooling, the test set on stdin" sh -c "mae-finetune -q -e 1 \
 	--labelled 100 -p mean -s 3 -t '$T/train.rec' '$T/m.st' <'$T/test.rec'"
 is "100 images, pooled by mean" "$($PY -c '

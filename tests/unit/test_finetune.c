@@ -227,7 +227,7 @@ static void layer_decay_scales_by_depth(void)
 	mae_layout l;
 	CHECK_EQ(mae_layout_make(&l, &tiny), 0);
 	float *scale = malloc((size_t)l.n_tensors * sizeof(float));
-	mae_layer_lr_scales(&l, tiny.depth, 0.5, scale);
+	mae_layer_lr_scales(&l, tiny.depth, 0.5, 0, scale);
 	for (int i = 0; i < l.n_tensors; i++) {
 		const char *name = l.tensors[i].name;
 		float want = strcmp(name, "cls_token") == 0 || strcmp(name, "pos_embed") == 0 ||
@@ -244,6 +244,50 @@ static void layer_decay_scales_by_depth(void)
 	}
 	free(scale);
 	mae_layout_free(&l);
+}
+
+/* Partial fine-tuning: with the embeddings and block 0 frozen (the last
+ * block tuned), their weights stay as they were to the bit, block 1 and
+ * the norm move, and the loss still falls. */
+static void frozen_layers_stay(void)
+{
+	mae_finetuner f;
+	memset(&f, 0, sizeof f);
+	CHECK_EQ(mae_model_init(&f.model, &tiny, backend_cpu()), 0);
+	CHECK_EQ(mae_model_init_weights(&f.model, 5), 0);
+	mae_finetune_opts o = {.batch = N_IMG, .blr = 0.05, .weight_decay = 0.05,
+			       .layer_decay = 0.75, .smoothing = 0.1, .warmup = 2, .total = 20,
+			       .pool = MAE_POOL_CLS, .frozen_layers = tiny.depth};
+	CHECK_EQ(mae_finetuner_init(&f, N_CLS, &o, 1), 0);
+	for (int i = 0; i < N_IMG; i++)
+		image_ptrs[i] = pixels[i];
+	size_t n = f.model.layout.n_floats;
+	float *before = malloc(n * sizeof(float));
+	memcpy(before, f.model.param_mem, n * sizeof(float));
+	double loss = 0, first = 0, lr;
+	for (int s = 0; s < 20; s++) {
+		CHECK_EQ(mae_finetune_step(&f, image_ptrs, classes, N_IMG, &loss, &lr), 0);
+		first = s == 0 ? loss : first;
+	}
+	const mae_layout *l = &f.model.layout;
+	for (int i = 0; i < l->n_tensors; i++) {
+		const mae_tensor *t = &l->tensors[i];
+		if (!t->trainable)
+			continue;
+		int same = memcmp(before + t->offset, f.model.param_mem + t->offset,
+				  t->size * sizeof(float)) == 0;
+		int frozen = strncmp(t->name, "blocks.0.", 9) == 0 ||
+			     strncmp(t->name, "patch_embed", 11) == 0 ||
+			     strcmp(t->name, "cls_token") == 0 || strncmp(t->name, "decoder", 7) == 0 ||
+			     strcmp(t->name, "mask_token") == 0;
+		if (same != frozen) {
+			fprintf(stderr, "%s: %s\n", t->name, same ? "unchanged" : "changed");
+			CHECK(0);
+		}
+	}
+	CHECK(loss < first);
+	free(before);
+	mae_finetuner_free(&f);
 }
 
 /* steps of a fresh finetuner; its parameters and the head after them */
@@ -509,6 +553,7 @@ int main(void)
 	RUN(gradients_match_differences_cls);
 	RUN(gradients_match_differences_mean);
 	RUN(layer_decay_scales_by_depth);
+	RUN(frozen_layers_stay);
 	RUN(learns_training_set_same_for_any_threads);
 	RUN(balanced_subset);
 	RUN(sets_checks);
