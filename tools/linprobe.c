@@ -38,6 +38,8 @@ static const char help[] =
 	"      --knn K           k-NN instead: cosine similarity, votes weighted by\n"
 	"                        exp(similarity / T)\n"
 	"      --temperature T   the k-NN's T (default 0.07)\n"
+	"      --labelled N|P%   few labels: fit on a class-balanced subset of N (or P%)\n"
+	"                        of the training examples, drawn by --seed\n"
 	"  -s, --seed N          the held-out draws (default 0)\n"
 	"      --save-head FILE  write the classifier as safetensors: weight [classes,\n"
 	"                        dim], bias, the standardisation mean and sd, and the\n"
@@ -73,6 +75,23 @@ static void parse_wd(const char *arg, linprobe_opts *o)
 		cli_usage("--wd: no value given");
 }
 
+/* --labelled: a count, or a percentage in (0, 100] */
+static void parse_labelled(const char *arg, probe_run_opts *o)
+{
+	size_t len = strlen(arg);
+	if (len > 1 && arg[len - 1] == '%') {
+		char *number = strndup(arg, len - 1);
+		o->labelled_pct = cli_real("--labelled", number, 0, 100, 0);
+		o->labelled = 0;
+		free(number);
+		if (o->labelled_pct == 0)
+			cli_usage("--labelled: a share above 0%%, not '%s'", arg);
+	} else {
+		o->labelled = (size_t)cli_int("--labelled", arg, 1, INT64_MAX);
+		o->labelled_pct = 0;
+	}
+}
+
 static void read_set(const char *path, probe_set *set, probe_split *split, const options *o)
 {
 	probe_reading reading = {set, o->pixels, split};
@@ -81,7 +100,7 @@ static void read_set(const char *path, probe_set *set, probe_split *split, const
 
 int main(int argc, char **argv)
 {
-	enum { SPLIT = 256, PIXELS, WD, VAL, MAX_ITER, KNN, TEMP, SAVE_HEAD, EXPORT_NPY };
+	enum { SPLIT = 256, PIXELS, WD, VAL, MAX_ITER, KNN, TEMP, SAVE_HEAD, EXPORT_NPY, LABELLED };
 	static const struct option longopts[] = {
 		{"train", required_argument, NULL, 't'},
 		{"split", required_argument, NULL, SPLIT},
@@ -92,6 +111,7 @@ int main(int argc, char **argv)
 		{"knn", required_argument, NULL, KNN},
 		{"temperature", required_argument, NULL, TEMP},
 		{"seed", required_argument, NULL, 's'},
+		{"labelled", required_argument, NULL, LABELLED},
 		{"save-head", required_argument, NULL, SAVE_HEAD},
 		{"export-npy", required_argument, NULL, EXPORT_NPY},
 		{"threads", required_argument, NULL, 'j'},
@@ -116,6 +136,7 @@ int main(int argc, char **argv)
 		case KNN: o.run.knn = (int)cli_int("--knn", optarg, 1, 10000); break;
 		case TEMP: o.run.temperature = cli_real("--temperature", optarg, 1e-6, 1e6, 0); break;
 		case 's': o.probe.seed = (uint64_t)cli_int("--seed", optarg, 0, INT64_MAX); break;
+		case LABELLED: parse_labelled(optarg, &o.run); break;
 		case SAVE_HEAD: o.run.save_head = cli_output_arg(optarg); break;
 		case EXPORT_NPY: o.run.export_npy = optarg; break;
 		case 'j': o.threads = (int)cli_int("--threads", optarg, 1, 256); break;
@@ -156,6 +177,7 @@ int main(int argc, char **argv)
 	o.run.test_name = cli_input_name(test_path);
 	o.run.split = o.split != NULL;
 	o.run.probe = &o.probe;
+	o.run.seed = o.probe.seed;
 	probe_result res;
 	if (probe_run(&res, &train, &test, &o.run) < 0)
 		cli_fail();

@@ -4,11 +4,8 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "eval/balanced.h"
 #include "mae/mae_input.h"
-#include "common/rng.h"
-
-/* the salt of a subset draw, so it is unrelated to other uses of id hashes */
-#define SUBSET_STREAM 0x737562736574ULL
 
 void image_set_init(image_set *s, const mae_config *cfg)
 {
@@ -67,58 +64,8 @@ int image_set_classify(image_set *s, const probe_classes *c)
 	return probe_classify(&s->cls, s->label, s->n, c);
 }
 
-typedef struct ranked {
-	uint64_t rank;
-	uint32_t index;
-	int32_t cls;
-} ranked;
-
-/* by class, then rank; the index breaks ties (equal ids) */
-static int cmp_ranked(const void *pa, const void *pb)
-{
-	const ranked *a = pa, *b = pb;
-	if (a->cls != b->cls)
-		return a->cls < b->cls ? -1 : 1;
-	if (a->rank != b->rank)
-		return a->rank < b->rank ? -1 : 1;
-	return a->index < b->index ? -1 : a->index > b->index;
-}
-
-static int cmp_u32(const void *pa, const void *pb)
-{
-	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	return a < b ? -1 : a > b;
-}
-
 long image_set_balanced(const image_set *s, int n_classes, size_t n_take, uint64_t seed,
 			uint32_t *idx)
 {
-	if (s->n > UINT32_MAX)
-		return err_set("%zu images: too many for a subset", s->n);
-	ranked *r = malloc((s->n ? s->n : 1) * sizeof *r);
-	if (!r)
-		return err_set("out of memory");
-	size_t n_known = 0;
-	uint64_t salt = rng_hash(&seed, sizeof seed, SUBSET_STREAM);
-	for (size_t i = 0; i < s->n; i++)
-		if (s->cls[i] >= 0) {
-			uint64_t mixed = s->key[i] ^ salt;
-			r[n_known++] = (ranked){rng_hash(&mixed, sizeof mixed, SUBSET_STREAM),
-						(uint32_t)i, s->cls[i]};
-		}
-	qsort(r, n_known, sizeof *r, cmp_ranked);
-	size_t taken = 0;
-	for (size_t start = 0; start < n_known;) {
-		int32_t c = r[start].cls;
-		size_t end = start;
-		while (end < n_known && r[end].cls == c)
-			end++;
-		size_t quota = n_take / (size_t)n_classes + ((size_t)c < n_take % (size_t)n_classes);
-		for (size_t k = start; k < end && k - start < quota; k++)
-			idx[taken++] = r[k].index;
-		start = end;
-	}
-	free(r);
-	qsort(idx, taken, sizeof *idx, cmp_u32);
-	return (long)taken;
+	return balanced_subset(s->key, s->cls, s->n, n_classes, n_take, seed, idx);
 }

@@ -29,13 +29,8 @@ int image_set_add_record(image_set *s, const rec *r, const mae_config *cfg);
 
 int image_set_classify(image_set *s, const probe_classes *c);
 
-/* A class-balanced subset of n_take images (after image_set_classify):
- * n_take / n_classes of each class, one more for the first n_take %
- * n_classes classes, all of a class that has fewer; within a class the
- * images whose keys hash lowest with seed, so the subset depends on the
- * ids and the seed, not on the order of the records. idx [n_take] gets
- * the chosen indices in stream order; returns how many (fewer than n_take
- * when some class ran short), -1 with a message. */
+/* balanced_subset (eval/balanced.h) of the set's images, after
+ * image_set_classify. */
 long image_set_balanced(const image_set *s, int n_classes, size_t n_take, uint64_t seed,
 			uint32_t *idx);
 

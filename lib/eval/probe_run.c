@@ -1,10 +1,12 @@
 #include "eval/probe_run.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/err.h"
+#include "eval/balanced.h"
 #include "eval/knn.h"
 #include "eval/probe_head.h"
 #include "eval/probe_npy.h"
@@ -36,6 +38,39 @@ static int score(probe_result *res, probe_set *train, probe_set *test, const pro
 	return 0;
 }
 
+/* Few labels: keeps the class-balanced subset of the training examples
+ * that o asks for (classified by classes), classified again. */
+static int keep_labelled(probe_set *train, const probe_classes *classes, const probe_run_opts *o)
+{
+	size_t want = o->labelled ? o->labelled
+				  : (size_t)llround(o->labelled_pct / 100.0 * (double)train->n);
+	if (want > train->n)
+		return err_set("%s: %zu labelled examples asked for, of %zu", o->train_name, want,
+			       train->n);
+	if (want < (size_t)classes->n)
+		return err_set("%s: %zu labelled examples for %d classes: fewer than one a class",
+			       o->train_name, want, classes->n);
+	uint32_t *idx = malloc(want * sizeof *idx);
+	uint8_t *drop = malloc(train->n);
+	if (!idx || !drop) {
+		free(idx), free(drop);
+		return err_set("out of memory");
+	}
+	long got = balanced_subset(train->key, train->cls, train->n, classes->n, want, o->seed, idx);
+	int rc = -1;
+	if (got >= 0) {
+		memset(drop, 1, train->n);
+		for (long i = 0; i < got; i++)
+			drop[idx[i]] = 0;
+		probe_set rest;
+		probe_set_init(&rest);
+		rc = probe_set_move(train, &rest, drop);
+		probe_set_free(&rest);
+	}
+	free(idx), free(drop);
+	return rc < 0 ? -1 : probe_set_classify(train, classes);
+}
+
 static int run(probe_result *res, probe_set *train, probe_set *test, const probe_run_opts *o)
 {
 	if (check_sets(train, test, o) < 0)
@@ -50,6 +85,8 @@ static int run(probe_result *res, probe_set *train, probe_set *test, const probe
 	if (!o->knn && classes->n < 2)
 		return err_set("%s: the training examples have one class (label %" PRId64
 			       "): nothing to learn", o->train_name, classes->label[0]);
+	if ((o->labelled || o->labelled_pct > 0) && keep_labelled(train, classes, o) < 0)
+		return -1;
 	float *scores = malloc(test->n * (size_t)classes->n * sizeof(float));
 	if (!scores)
 		return err_set("out of memory");

@@ -19,6 +19,12 @@ typedef struct probe_run_opts {
 	const linprobe_opts *probe;         /* the linear probe's */
 	const char *export_npy;             /* prefix of the sets' .npy files, or NULL */
 	const char *save_head;              /* the linear probe's file, or NULL */
+	/* few labels: a class-balanced subset (balanced_subset, drawn by
+	 * seed) of this many training examples, or of this percentage of
+	 * them; both 0: all */
+	size_t labelled;
+	double labelled_pct;
+	uint64_t seed;
 } probe_run_opts;
 
 typedef struct probe_result {
