@@ -11,7 +11,8 @@
 int fh_smooth(const uint8_t *px, uint32_t w, uint32_t h, uint32_t c, double sigma, float *planes)
 {
 	size_t n_px = (size_t)w * h;
-	float *scratch = sigma > 0 ? malloc(2 * n_px * sizeof *scratch) : NULL;
+	float *scratch = sigma > 0 ? malloc((n_px + filter_tmp_floats(w, h)) * sizeof *scratch)
+				   : NULL;
 	if (sigma > 0 && !scratch)
 		return err_set("out of memory smoothing a %ux%u image", w, h);
 	kernel1d k;

@@ -38,7 +38,7 @@ int ss_pixels_compute(ss_pixels *p, const uint8_t *px, uint32_t w, uint32_t h, u
 	p->c = c;
 	p->colour_slot = malloc(n_px * c);
 	p->texture_slot = malloc(n_px * c * SS_ORIENTATIONS);
-	float *buf = malloc(4 * n_px * sizeof *buf);
+	float *buf = malloc((3 * n_px + filter_tmp_floats(w, h)) * sizeof *buf);
 	float *response = malloc(n_px * SS_ORIENTATIONS * sizeof *response);
 	if (!p->colour_slot || !p->texture_slot || !buf || !response) {
 		free(buf);
