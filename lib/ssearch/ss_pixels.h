@@ -12,11 +12,13 @@
 
 /* An image in one colour space, binned: each pixel's slots in a region's
  * colour histogram (channel-major, SS_COLOUR_BINS per channel) and
- * texture histogram (channel, then orientation, SS_TEXTURE_BINS each). */
+ * texture histogram (channel, then orientation, SS_TEXTURE_BINS each).
+ * A plane per feature, so that each is computed and counted in one
+ * sweep along memory. */
 typedef struct ss_pixels {
 	uint32_t w, h, c;
-	uint8_t *colour_slot;  /* [w*h][c] */
-	uint8_t *texture_slot; /* [w*h][c * SS_ORIENTATIONS] */
+	uint8_t *colour_slot;  /* [c][w*h] */
+	uint8_t *texture_slot; /* [c * SS_ORIENTATIONS][w*h] */
 } ss_pixels;
 
 /* Bins the c-channel 8-bit image px. Texture: the derivative of a Gaussian

@@ -57,6 +57,28 @@ static int find_pairs(ss_regions *r, const uint32_t *labels, uint32_t w, uint32_
 	return 0;
 }
 
+enum { PLANES_AT_ONCE = 4 };
+
+/* Adds 1 to each pixel's region's count of the pixel's slot in each of
+ * n_planes feature planes (slot[k * n_px + i]: pixel i in plane k).
+ * Several planes in one sweep, whose slots and so counts differ: one plane
+ * at a time adds to the same count pixel after pixel in flat areas, each
+ * addition waiting on the last, and all planes at once has each pixel
+ * touch lines n_px apart, which share a set of the L1 cache. */
+static void count_slots(uint32_t *counts, size_t hist_len, const uint32_t *labels, size_t n_px,
+			const uint8_t *slot, uint32_t n_planes)
+{
+	for (uint32_t first = 0; first < n_planes; first += PLANES_AT_ONCE) {
+		uint32_t n_group = n_planes - first < PLANES_AT_ONCE ? n_planes - first : PLANES_AT_ONCE;
+		const uint8_t *group = slot + first * n_px;
+		for (size_t i = 0; i < n_px; i++) {
+			uint32_t *region = counts + labels[i] * hist_len;
+			for (uint32_t k = 0; k < n_group; k++)
+				region[group[k * n_px + i]]++;
+		}
+	}
+}
+
 int ss_regions_compute(ss_regions *r, const ss_pixels *p, const uint32_t *labels, uint32_t n)
 {
 	size_t n_px = (size_t)p->w * p->h;
@@ -92,15 +114,13 @@ int ss_regions_compute(ss_regions *r, const ss_pixels *p, const uint32_t *labels
 			b->x1 = x > b->x1 ? x : b->x1;
 			b->y1 = y > b->y1 ? y : b->y1;
 			r->size[label]++;
-			uint32_t *colour = counts + (size_t)label * hist_len;
-			uint32_t *texture = colour + r->colour_len;
-			const uint8_t *colour_slot = p->colour_slot + i * c;
-			const uint8_t *texture_slot = p->texture_slot + i * n_texture;
-			for (uint32_t k = 0; k < c; k++)
-				colour[colour_slot[k]]++;
-			for (uint32_t k = 0; k < n_texture; k++)
-				texture[texture_slot[k]]++;
 		}
+	/* a pixel at a time, its features one after the other: the counts a
+	 * pixel adds to differ, where a feature's plane at a time would add to
+	 * the same count pixel after pixel in flat areas, each waiting for the
+	 * last */
+	count_slots(counts, hist_len, labels, n_px, p->colour_slot, c);
+	count_slots(counts + r->colour_len, hist_len, labels, n_px, p->texture_slot, n_texture);
 	for (uint32_t j = 0; j < n; j++) {
 		/* L1 normalisation: c colour and 8c texture values counted per pixel */
 		float colour_scale = 1.0f / ((float)r->size[j] * c);
