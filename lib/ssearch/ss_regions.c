@@ -16,10 +16,18 @@ void ss_regions_free(ss_regions *r)
 	memset(r, 0, sizeof *r);
 }
 
-static int compare_u64(const void *a, const void *b)
+/* Stable counting sort of the pairs by the 32 bits at `shift`, each below
+ * n_keys; start has room for n_keys + 1 counts. */
+static void sort_pairs_by(const uint64_t *from, uint64_t *to, size_t n, int shift, size_t *start,
+			  uint32_t n_keys)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	memset(start, 0, ((size_t)n_keys + 1) * sizeof *start);
+	for (size_t i = 0; i < n; i++)
+		start[(uint32_t)(from[i] >> shift) + 1]++;
+	for (uint32_t k = 0; k < n_keys; k++)
+		start[k + 1] += start[k];
+	for (size_t i = 0; i < n; i++)
+		to[start[(uint32_t)(from[i] >> shift)]++] = from[i];
 }
 
 /* Pairs of touching regions, each once: a pixel and its right, lower and
@@ -43,12 +51,27 @@ static int find_pairs(ss_regions *r, const uint32_t *labels, uint32_t w, uint32_
 				neighbours[n_neighbours++] = at[w - 1];
 			for (uint32_t k = 0; k < n_neighbours; k++) {
 				uint32_t a = at[0], b = neighbours[k];
-				if (a != b)
-					r->pairs[n++] = a < b ? (uint64_t)a << 32 | b : (uint64_t)b << 32 | a;
+				uint64_t pair = a < b ? (uint64_t)a << 32 | b : (uint64_t)b << 32 | a;
+				/* a border gives the same pair pixel after pixel: kept once */
+				if (a != b && (n == 0 || r->pairs[n - 1] != pair))
+					r->pairs[n++] = pair;
 			}
 		}
-	if (n > 1)
-		qsort(r->pairs, n, sizeof *r->pairs, compare_u64);
+	if (n > 1) {
+		/* by b, then stably by a: ordered by (a, b) in time linear in the
+		 * pairs and the regions */
+		uint64_t *by_b = malloc(n * sizeof *by_b);
+		size_t *start = malloc(((size_t)r->n + 1) * sizeof *start);
+		if (!by_b || !start) {
+			free(by_b);
+			free(start);
+			return err_set("out of memory for the neighbours of %u regions", r->n);
+		}
+		sort_pairs_by(r->pairs, by_b, n, 0, start, r->n);
+		sort_pairs_by(by_b, r->pairs, n, 32, start, r->n);
+		free(by_b);
+		free(start);
+	}
 	size_t n_unique = 0;
 	for (size_t i = 0; i < n; i++)
 		if (n_unique == 0 || r->pairs[i] != r->pairs[n_unique - 1])
