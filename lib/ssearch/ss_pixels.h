@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#define SS_MAX_CHANNELS 3  /* of a colour space: every slot then fits a byte */
 #define SS_COLOUR_BINS 25  /* per channel */
 #define SS_ORIENTATIONS 8  /* Gaussian derivative directions, 45 degrees apart */
 #define SS_TEXTURE_BINS 10 /* per orientation and channel */
@@ -21,9 +22,10 @@ typedef struct ss_pixels {
 	uint8_t *texture_slot; /* [c * SS_ORIENTATIONS][w*h] */
 } ss_pixels;
 
-/* Bins the c-channel 8-bit image px. Texture: the derivative of a Gaussian
- * of sigma 1 in each of 8 directions (steered from x and y derivatives),
- * its positive part, binned over [0, its maximum in the image]. 0 or -1. */
+/* Bins the c-channel 8-bit image px, c <= SS_MAX_CHANNELS. Texture: the
+ * derivative of a Gaussian of sigma 1 in each of 8 directions (steered
+ * from x and y derivatives), its positive part, binned over [0, its
+ * maximum in the image]. 0 or -1. */
 int ss_pixels_compute(ss_pixels *p, const uint8_t *px, uint32_t w, uint32_t h, uint32_t c);
 void ss_pixels_free(ss_pixels *p);
 

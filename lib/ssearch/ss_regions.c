@@ -80,25 +80,29 @@ static int find_pairs(ss_regions *r, const uint32_t *labels, uint32_t w, uint32_
 	return 0;
 }
 
-enum { PLANES_AT_ONCE = 4 };
+/* A feature plane of pixel slots and where its slots count in a region's
+ * counts. */
+typedef struct plane {
+	const uint8_t *slot; /* [n_px] */
+	uint32_t offset;
+} plane;
 
 /* Adds 1 to each pixel's region's count of the pixel's slot in each of
- * n_planes feature planes (slot[k * n_px + i]: pixel i in plane k).
- * Several planes in one sweep, whose slots and so counts differ: one plane
+ * three planes. Three planes in one sweep, whose counts differ: one plane
  * at a time adds to the same count pixel after pixel in flat areas, each
  * addition waiting on the last, and all planes at once has each pixel
- * touch lines n_px apart, which share a set of the L1 cache. */
-static void count_slots(uint32_t *counts, size_t hist_len, const uint32_t *labels, size_t n_px,
-			const uint8_t *slot, uint32_t n_planes)
+ * touch lines n_px apart, which share a set of the L1 cache. Every image
+ * has 9 planes a channel (colour, and 8 texture directions). */
+static void count_three(uint32_t *counts, size_t hist_len, const uint32_t *labels, size_t n_px,
+			const plane *planes)
 {
-	for (uint32_t first = 0; first < n_planes; first += PLANES_AT_ONCE) {
-		uint32_t n_group = n_planes - first < PLANES_AT_ONCE ? n_planes - first : PLANES_AT_ONCE;
-		const uint8_t *group = slot + first * n_px;
-		for (size_t i = 0; i < n_px; i++) {
-			uint32_t *region = counts + labels[i] * hist_len;
-			for (uint32_t k = 0; k < n_group; k++)
-				region[group[k * n_px + i]]++;
-		}
+	const uint8_t *s0 = planes[0].slot, *s1 = planes[1].slot, *s2 = planes[2].slot;
+	uint32_t o0 = planes[0].offset, o1 = planes[1].offset, o2 = planes[2].offset;
+	for (size_t i = 0; i < n_px; i++) {
+		uint32_t *region = counts + labels[i] * hist_len;
+		region[o0 + s0[i]]++;
+		region[o1 + s1[i]]++;
+		region[o2 + s2[i]]++;
 	}
 }
 
@@ -138,12 +142,14 @@ int ss_regions_compute(ss_regions *r, const ss_pixels *p, const uint32_t *labels
 			b->y1 = y > b->y1 ? y : b->y1;
 			r->size[label]++;
 		}
-	/* a pixel at a time, its features one after the other: the counts a
-	 * pixel adds to differ, where a feature's plane at a time would add to
-	 * the same count pixel after pixel in flat areas, each waiting for the
-	 * last */
-	count_slots(counts, hist_len, labels, n_px, p->colour_slot, c);
-	count_slots(counts + r->colour_len, hist_len, labels, n_px, p->texture_slot, n_texture);
+	plane planes[SS_MAX_CHANNELS * (1 + SS_ORIENTATIONS)];
+	uint32_t n_planes = 0;
+	for (uint32_t k = 0; k < c; k++)
+		planes[n_planes++] = (plane){p->colour_slot + k * n_px, 0};
+	for (uint32_t k = 0; k < n_texture; k++)
+		planes[n_planes++] = (plane){p->texture_slot + k * n_px, r->colour_len};
+	for (uint32_t k = 0; k < n_planes; k += 3)
+		count_three(counts, hist_len, labels, n_px, planes + k);
 	for (uint32_t j = 0; j < n; j++) {
 		/* L1 normalisation: c colour and 8c texture values counted per pixel */
 		float colour_scale = 1.0f / ((float)r->size[j] * c);
