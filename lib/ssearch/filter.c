@@ -38,27 +38,45 @@ static uint32_t reflect101(int64_t i, uint32_t n)
 	return (uint32_t)(i < n ? i : period - i);
 }
 
-enum { BLOCK = 8 }; /* pixels whose sums stay in registers together */
+/* Pixels whose sums stay in registers together: two halves of 8, which
+ * GCC turns into two pairs of SSE registers (a loop of 16 it would not
+ * unroll). */
+enum { HALF = 8, BLOCK = 2 * HALF };
+
+/* out[x] for BLOCK pixels from x (see weighted_sum). */
+static inline void sum_block(float *restrict out, const float *const *in, const float *tap,
+			     int n_taps, uint32_t x)
+{
+	float low[HALF] = {0}, high[HALF] = {0};
+	for (int t = 0; t < n_taps; t++) {
+		const float *from = in[t] + x;
+		for (int j = 0; j < HALF; j++)
+			low[j] += tap[t] * from[j];
+		for (int j = 0; j < HALF; j++)
+			high[j] += tap[t] * from[HALF + j];
+	}
+	memcpy(out + x, low, sizeof low);
+	memcpy(out + x + HALF, high, sizeof high);
+}
 
 /* out[x] = the sum over t of tap[t] * in[t][x], for x < n, added in the
  * order of t from 0: every pixel, border or not, gets the same float
  * operations in the same order, so the result does not depend on how the
- * loop is cut. Blocks of BLOCK pixels keep their sums in registers across
- * the taps instead of storing them after each. */
+ * loop is cut. Blocks keep their sums in registers across the taps
+ * instead of storing them after each; a last block that would run past n
+ * moves back to end at n, computing some pixels again, to the same
+ * floats. */
 static void weighted_sum(float *restrict out, const float *const *in, const float *tap,
 			 int n_taps, uint32_t n)
 {
-	uint32_t x = 0;
-	for (; x + BLOCK <= n; x += BLOCK) {
-		float acc[BLOCK] = {0};
-		for (int t = 0; t < n_taps; t++) {
-			const float *from = in[t] + x;
-			for (int j = 0; j < BLOCK; j++)
-				acc[j] += tap[t] * from[j];
-		}
-		memcpy(out + x, acc, sizeof acc);
+	if (n >= BLOCK) {
+		for (uint32_t x = 0; x + BLOCK <= n; x += BLOCK)
+			sum_block(out, in, tap, n_taps, x);
+		if (n % BLOCK)
+			sum_block(out, in, tap, n_taps, n - BLOCK);
+		return;
 	}
-	for (; x < n; x++) {
+	for (uint32_t x = 0; x < n; x++) {
 		float acc = 0;
 		for (int t = 0; t < n_taps; t++)
 			acc += tap[t] * in[t][x];
