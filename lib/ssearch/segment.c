@@ -75,9 +75,13 @@ static size_t build_edges(const float *planes, uint32_t w, uint32_t h, uint32_t 
 static fh_edge *sort_edges(fh_edge *edges, fh_edge *spare, size_t n)
 {
 	size_t count[4][256] = {{0}};
-	for (size_t i = 0; i < n; i++)
-		for (int byte = 0; byte < 4; byte++)
-			count[byte][edges[i].weight_bits >> 8 * byte & 0xff]++;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t bits = edges[i].weight_bits;
+		count[0][bits & 0xff]++;
+		count[1][bits >> 8 & 0xff]++;
+		count[2][bits >> 16 & 0xff]++;
+		count[3][bits >> 24]++;
+	}
 	for (int byte = 0; byte < 4; byte++) {
 		int shift = 8 * byte;
 		if (n == 0 || count[byte][edges[0].weight_bits >> shift & 0xff] == n)
