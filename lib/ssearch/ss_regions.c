@@ -131,17 +131,21 @@ int ss_regions_compute(ss_regions *r, const ss_pixels *p, const uint32_t *labels
 	}
 	for (uint32_t i = 0; i < n; i++)
 		r->bbox[i] = (ss_bbox){INT32_MAX, INT32_MAX, -1, -1};
-	size_t i = 0;
-	for (int32_t y = 0; y < (int32_t)p->h; y++)
-		for (int32_t x = 0; x < (int32_t)p->w; x++, i++) {
-			uint32_t label = labels[i];
-			ss_bbox *b = &r->bbox[label];
+	/* a run of one label along a row at a time: pixel by pixel, each would
+	 * wait on the last to update the same box and size */
+	for (int32_t y = 0; y < (int32_t)p->h; y++) {
+		const uint32_t *row = labels + (size_t)y * p->w;
+		for (int32_t x = 0, end; x < (int32_t)p->w; x = end) {
+			for (end = x + 1; end < (int32_t)p->w && row[end] == row[x]; end++)
+				;
+			ss_bbox *b = &r->bbox[row[x]];
 			b->x0 = x < b->x0 ? x : b->x0;
 			b->y0 = y < b->y0 ? y : b->y0;
-			b->x1 = x > b->x1 ? x : b->x1;
+			b->x1 = end - 1 > b->x1 ? end - 1 : b->x1;
 			b->y1 = y > b->y1 ? y : b->y1;
-			r->size[label]++;
+			r->size[row[x]] += (uint32_t)(end - x);
 		}
+	}
 	plane planes[SS_MAX_CHANNELS * (1 + SS_ORIENTATIONS)];
 	uint32_t n_planes = 0;
 	for (uint32_t k = 0; k < c; k++)
