@@ -1,12 +1,13 @@
 #!/bin/sh
 # ssearch-boxes against OpenCV 4.x Selective Search (Debian python3-opencv,
-# /usr/bin/python3): speed on the same images, one thread each; agreement of
-# the boxes; throughput. Each figure beside a reference timed in the same run
-# (shared machines are noisy: read the ratios).
+# /usr/bin/python3): speed on the same images in its single, fast and quality
+# settings, every command on one processor; agreement of the boxes;
+# throughput. Each figure beside a reference timed in the same run (shared
+# machines are noisy: read the ratios).
 # Usage: bench/ssearch.sh [BUILD_DIR]
 # With SSEARCH_BENCH_COUNTS=FILE, FILE gets the boxes per image of every
 # method of the agreement part.
-# shellcheck disable=SC2086,SC2046 # option lists and "fast MS quality MS" split on purpose
+# shellcheck disable=SC2086,SC2046 # option lists and "single MS fast MS quality MS" split on purpose
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}
@@ -24,7 +25,9 @@ for tool in img-decode ssearch-boxes rec-cat rec-count; do
 done
 PATH="$work/bin:$PATH"
 
-# OpenCV's switchToSelectiveSearchFast/Quality as ssearch-boxes options
+# OpenCV's switchToSingleStrategy(100, 0.8) (ssearch_compare.py's) and
+# switchToSelectiveSearchFast/Quality as ssearch-boxes options
+cv_single="--color-spaces=hsv --ks=100 --sims=ctsf --sigma=0.8 --min-size=100 --connectivity=4"
 cv_fast="--color-spaces=hsv,lab --ks=150,300,450 --sims=ctsf,tsf --min-size=100 --connectivity=4"
 cv_quality="--color-spaces=hsv,lab,i,h,rgi --ks=150,300,450,600,750 --sims=ctsf,tsf,f,s --min-size=100 --connectivity=4"
 
@@ -49,13 +52,19 @@ per_image_ms() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.3f", s * 1000 / n }'
 per_sec() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.0f", n / s }'; }
 row() { printf '%-66s %10s %10s %11s\n' "$@"; }
 
+# The speed part runs every command on one processor, the last this shell
+# may use: img-decode and ssearch-boxes share it as OpenCV's one thread has
+# it alone; $pin is empty for the throughput part, which takes two.
+cpu=$($py -c 'import os; print(max(os.sched_getaffinity(0)))')
+pin="taskset -c $cpu"
+
 # ss DIR OPTIONS...: our tool over every PNG of DIR, the output dropped
 ss() {
 	dir=$1
 	shift
-	img-decode -q "$dir" | ssearch-boxes -q "$@" >/dev/null
+	$pin img-decode -q "$dir" | $pin ssearch-boxes -q "$@" >/dev/null
 }
-decode_only() { img-decode -q "$1" | rec-count; }
+decode_only() { $pin img-decode -q "$1" | $pin rec-count; }
 # boxes DIR NAME OPTIONS...: our boxes of DIR's PNGs as JSON lines, DIR/NAME.jsonl
 boxes() {
 	dir=$1 name=$2
@@ -72,12 +81,20 @@ speed=$work/speed
 n=$(find "$speed" -name '*.png' | wc -l)
 
 echo
-echo "## Speed: $n 64x64 colour images (skimage photos + seeded crops), one thread each"
-echo "## ours: img-decode DIR | ssearch-boxes -j1 (PNG decoding included), best of 3;"
-echo "## OpenCV: setBaseImage + switch + process in Python (images in memory), best of 2"
+echo "## Speed: $n 64x64 colour images (skimage photos + seeded crops), all on cpu $cpu"
+echo "## ours: img-decode DIR | ssearch-boxes -j1, whole processes (start-up, PNG"
+echo "## decoding, the output stream), best of 3; OpenCV: setBaseImage + switch +"
+echo "## process in Python (images in memory), best of 2, and for single also the"
+echo "## whole python3 process (start-up, import cv2, imread), best of 3"
 row "figure (ms/image)" "ours" "OpenCV" "OpenCV/ours"
-set -- $($py "$compare" time "$speed" 2)
-cv_fast_ms=$2 cv_quality_ms=$4
+set -- $($pin $py "$compare" time "$speed" 2)
+cv_single_ms=$2 cv_fast_ms=$4 cv_quality_ms=$6
+t=$(secs 3 ss "$speed" --threads 1 $cv_single)
+ours_single_ms=$(per_image_ms "$t" "$n")
+row "OpenCV single settings (ref: switchToSingleStrategy(100, 0.8))" "$ours_single_ms" "$cv_single_ms" "$(ratio "$cv_single_ms" "$ours_single_ms")"
+t=$(secs 3 $pin $py "$compare" single "$speed")
+cv_whole_ms=$(per_image_ms "$t" "$n")
+row "the same, whole processes (ref: python3 $(basename "$compare") single)" "$ours_single_ms" "$cv_whole_ms" "$(ratio "$cv_whole_ms" "$ours_single_ms")"
 t=$(secs 3 ss "$speed" --threads 1 $cv_fast)
 ours_fast_ms=$(per_image_ms "$t" "$n")
 row "OpenCV fast settings (ref: switchToSelectiveSearchFast)" "$ours_fast_ms" "$cv_fast_ms" "$(ratio "$cv_fast_ms" "$ours_fast_ms")"
@@ -86,21 +103,22 @@ ours_quality_ms=$(per_image_ms "$t" "$n")
 row "OpenCV quality settings (ref: switchToSelectiveSearchQuality)" "$ours_quality_ms" "$cv_quality_ms" "$(ratio "$cv_quality_ms" "$ours_quality_ms")"
 t=$(secs 3 decode_only "$speed")
 dec_ms=$(per_image_ms "$t" "$n")
-row "img-decode DIR | rec-count, no tool (ref: ours, OpenCV fast settings)" "$dec_ms" "$ours_fast_ms" "$(ratio "$ours_fast_ms" "$dec_ms")"
+row "img-decode DIR | rec-count, no tool (ref: ours, OpenCV single settings)" "$dec_ms" "$ours_single_ms" "$(ratio "$ours_single_ms" "$dec_ms")"
 
 echo
 echo "## Agreement: whole photos, longer side 64, 96, 160 px; all boxes; share of"
 echo "## A's boxes with a box of B at IoU >= 0.5, and the reverse; boxes per image"
-echo "## ours-cvfast/-cvquality: ours with OpenCV's settings; ours-fast/-quality: --mode"
+echo "## ours-cvsingle/-cvfast/-cvquality: ours with OpenCV's settings; ours-fast/-quality: --mode"
 row "A by B | B by A" "A by B" "B by A" "boxes A/B"
 for dir in "$work"/agree*; do
+	boxes "$dir" ours-cvsingle $cv_single
 	boxes "$dir" ours-cvfast $cv_fast
 	boxes "$dir" ours-cvquality $cv_quality
 	boxes "$dir" ours-fast --mode=fast
 	boxes "$dir" ours-quality --mode=quality
 done
 tab=$(printf '\t')
-$py "$compare" agree "$work" ours-cvfast ours-cvquality ours-fast ours-quality |
+$py "$compare" agree "$work" ours-cvsingle ours-cvfast ours-cvquality ours-fast ours-quality |
 	while IFS=$tab read -r what ab ba counts; do
 		row "$what" "$ab" "$ba" "$counts"
 	done
@@ -109,7 +127,8 @@ if [ -n "${SSEARCH_BENCH_COUNTS:-}" ]; then
 fi
 
 echo
-echo "## Throughput: ssearch-boxes --mode=single, best of 2"
+echo "## Throughput: ssearch-boxes --mode=single, best of 2, on any processors"
+pin=""
 row "figure" "value" "reference" "ratio"
 t_dec=$(secs 2 decode_only "$train")
 t_j1=$(secs 2 ss "$train" --mode=single --threads 1)

@@ -8,10 +8,14 @@
       rescaled to 64, 96 or 160 pixels (INTER_AREA, aspect kept)
   ssearch_compare.py time DIR PASSES
       OpenCV 4.x Selective Search on every PNG of DIR, one thread,
-      setBaseImage + switchToSelectiveSearch{Fast,Quality} + process per
-      image; prints "fast MS quality MS" (ms/image, the best of PASSES passes)
+      setBaseImage + switchToSingleStrategy(100, 0.8) or
+      switchToSelectiveSearch{Fast,Quality} + process per image; prints
+      "single MS fast MS quality MS" (ms/image, the best of PASSES passes)
+  ssearch_compare.py single DIR
+      the single strategy on every PNG of DIR, read with imread: the whole
+      job, for timing as a process (start-up and PNG decoding included)
   ssearch_compare.py agree DIR NAME...
-      for each DIR/agreeS, OpenCV fast and quality against our boxes in
+      for each DIR/agreeS, OpenCV single, fast and quality against our boxes in
       DIR/agreeS/NAME.jsonl (rec-cat output); prints tab-separated rows:
       pair, recall of A by B, recall of B by A, boxes per image A/B
 
@@ -88,9 +92,16 @@ def pngs(d):
     return names, [cv2.imread(os.path.join(d, f), cv2.IMREAD_COLOR) for f in names]
 
 
+# switchToSingleStrategy(k, sigma): HSV, one segmentation, colour + texture
+# + size + fill; ssearch-boxes with the options bench/ssearch.sh gives it
+SINGLE_K, SINGLE_SIGMA = 100, 0.8
+
+
 def opencv_boxes(ss, bgr, mode):
     ss.setBaseImage(bgr)
-    if mode == "fast":
+    if mode == "single":
+        ss.switchToSingleStrategy(SINGLE_K, SINGLE_SIGMA)
+    elif mode == "fast":
         ss.switchToSelectiveSearchFast()
     else:
         ss.switchToSelectiveSearchQuality()
@@ -102,7 +113,7 @@ def time_opencv(d, passes):
     _, imgs = pngs(d)
     ss = cv2.ximgproc.segmentation.createSelectiveSearchSegmentation()
     out = []
-    for mode in ("fast", "quality"):
+    for mode in ("single", "fast", "quality"):
         best = None
         for _ in range(passes):
             start = time.perf_counter()
@@ -112,6 +123,15 @@ def time_opencv(d, passes):
             best = t if best is None or t < best else best
         out.append(f"{mode} {best * 1000 / len(imgs):.3f}")
     print(" ".join(out))
+
+
+def single_process(d):
+    cv2.setNumThreads(1)
+    ss = cv2.ximgproc.segmentation.createSelectiveSearchSegmentation()
+    n = 0
+    for name in sorted(f for f in os.listdir(d) if f.endswith(".png")):
+        n += len(opencv_boxes(ss, cv2.imread(os.path.join(d, name), cv2.IMREAD_COLOR), "single"))
+    print(n)
 
 
 def recall(a, b):
@@ -141,15 +161,15 @@ def agree(root, names):
     cv2.setNumThreads(1)
     ss = cv2.ximgproc.segmentation.createSelectiveSearchSegmentation()
     # pairs (A, B): A and B name a method; "cv-fast", "cv-quality" or one of names
-    pairs = [("ours-cvfast", "cv-fast"), ("ours-cvquality", "cv-quality"),
-             ("cv-fast", "cv-quality"), ("ours-fast", "cv-fast"),
-             ("ours-quality", "cv-quality")]
+    pairs = [("ours-cvsingle", "cv-single"), ("ours-cvfast", "cv-fast"),
+             ("ours-cvquality", "cv-quality"), ("cv-fast", "cv-quality"),
+             ("ours-fast", "cv-fast"), ("ours-quality", "cv-quality")]
     counts_out = []
     for s in SIZES:
         d = os.path.join(root, f"agree{s}")
         files, imgs = pngs(d)
         boxes = {m: [opencv_boxes(ss, bgr, m).tolist() for bgr in imgs]
-                 for m in ("fast", "quality")}
+                 for m in ("single", "fast", "quality")}
         boxes = {"cv-" + m: v for m, v in boxes.items()}
         for n in names:
             got = ours(os.path.join(d, n + ".jsonl"))
@@ -180,6 +200,8 @@ def main(argv):
         prep(argv[2], int(argv[3]), int(argv[4]))
     elif len(argv) == 4 and argv[1] == "time":
         time_opencv(argv[2], int(argv[3]))
+    elif len(argv) == 3 and argv[1] == "single":
+        single_process(argv[2])
     elif len(argv) >= 3 and argv[1] == "agree":
         agree(argv[2], argv[3:])
     else:

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 void kernel_gaussian(kernel1d *k, double sigma, int derivative)
 {
@@ -21,6 +22,11 @@ void kernel_gaussian(kernel1d *k, double sigma, int derivative)
 	}
 }
 
+size_t filter_tmp_floats(uint32_t w, uint32_t h)
+{
+	return (size_t)w * h + w + 2 * FILTER_MAX_RADIUS;
+}
+
 /* Index i reflected into [0, n) without repeating the border (dcb|abcd|cba). */
 static uint32_t reflect101(int64_t i, uint32_t n)
 {
@@ -32,56 +38,87 @@ static uint32_t reflect101(int64_t i, uint32_t n)
 	return (uint32_t)(i < n ? i : period - i);
 }
 
-/* The interior of each row tap by tap, so the inner loop runs along
- * memory; only the border pixels resolve their taps one by one. */
-static void filter_rows(const float *restrict src, float *restrict dst, uint32_t w, uint32_t h,
-			const kernel1d *k)
+/* Pixels whose sums stay in registers together: two halves of 8, which
+ * GCC turns into two pairs of SSE registers (a loop of 16 it would not
+ * unroll). */
+enum { HALF = 8, BLOCK = 2 * HALF };
+
+/* out[x] for BLOCK pixels from x (see weighted_sum). */
+static inline void sum_block(float *restrict out, const float *const *in, const float *tap,
+			     int n_taps, uint32_t x)
 {
-	int r = k->radius;
-	uint32_t lo = (uint32_t)r < w ? (uint32_t)r : w;     /* first interior pixel */
-	uint32_t hi = w > (uint32_t)r ? w - (uint32_t)r : lo; /* past the last */
-	hi = hi < lo ? lo : hi;
-	for (uint32_t y = 0; y < h; y++) {
-		const float *in = src + (size_t)y * w;
-		float *out = dst + (size_t)y * w;
-		for (uint32_t x = lo; x < hi; x++)
-			out[x] = 0;
-		for (int t = -r; t <= r; t++) {
-			float tap = k->tap[t + r];
-			const float *shifted = in + t;
-			for (uint32_t x = lo; x < hi; x++)
-				out[x] += tap * shifted[x];
-		}
-		for (uint32_t x = 0; x < w; x = x + 1 == lo ? hi : x + 1) {
-			float acc = 0;
-			for (int t = -r; t <= r; t++)
-				acc += k->tap[t + r] * in[reflect101((int64_t)x + t, w)];
-			out[x] = acc;
-		}
+	float low[HALF] = {0}, high[HALF] = {0};
+	for (int t = 0; t < n_taps; t++) {
+		const float *from = in[t] + x;
+		for (int j = 0; j < HALF; j++)
+			low[j] += tap[t] * from[j];
+		for (int j = 0; j < HALF; j++)
+			high[j] += tap[t] * from[HALF + j];
+	}
+	memcpy(out + x, low, sizeof low);
+	memcpy(out + x + HALF, high, sizeof high);
+}
+
+/* out[x] = the sum over t of tap[t] * in[t][x], for x < n, added in the
+ * order of t from 0: every pixel, border or not, gets the same float
+ * operations in the same order, so the result does not depend on how the
+ * loop is cut. Blocks keep their sums in registers across the taps
+ * instead of storing them after each; a last block that would run past n
+ * moves back to end at n, computing some pixels again, to the same
+ * floats. */
+static void weighted_sum(float *restrict out, const float *const *in, const float *tap,
+			 int n_taps, uint32_t n)
+{
+	if (n >= BLOCK) {
+		for (uint32_t x = 0; x + BLOCK <= n; x += BLOCK)
+			sum_block(out, in, tap, n_taps, x);
+		if (n % BLOCK)
+			sum_block(out, in, tap, n_taps, n - BLOCK);
+		return;
+	}
+	for (uint32_t x = 0; x < n; x++) {
+		float acc = 0;
+		for (int t = 0; t < n_taps; t++)
+			acc += tap[t] * in[t][x];
+		out[x] = acc;
 	}
 }
 
-/* Row by row, so the inner loop runs along memory. */
-static void filter_cols(const float *restrict src, float *restrict dst, uint32_t w, uint32_t h,
+/* Each row is copied with its reflected borders around it, so that every
+ * pixel reads its taps at fixed offsets. */
+static void filter_rows(const float *src, float *dst, float *line, uint32_t w, uint32_t h,
 			const kernel1d *k)
 {
 	int r = k->radius;
+	const float *taps[2 * FILTER_MAX_RADIUS + 1];
+	for (int t = 0; t <= 2 * r; t++)
+		taps[t] = line + t;
 	for (uint32_t y = 0; y < h; y++) {
-		float *out = dst + (size_t)y * w;
-		for (uint32_t x = 0; x < w; x++)
-			out[x] = 0;
-		for (int t = -r; t <= r; t++) {
-			const float *in = src + (size_t)reflect101((int64_t)y + t, h) * w;
-			float tap = k->tap[t + r];
-			for (uint32_t x = 0; x < w; x++)
-				out[x] += tap * in[x];
+		const float *in = src + (size_t)y * w;
+		memcpy(line + r, in, w * sizeof *in);
+		for (int t = 1; t <= r; t++) {
+			line[r - t] = in[reflect101(-t, w)];
+			line[r + w - 1 + t] = in[reflect101((int64_t)w - 1 + t, w)];
 		}
+		weighted_sum(dst + (size_t)y * w, taps, k->tap, 2 * r + 1, w);
+	}
+}
+
+/* A row at a time, each tap a whole (reflected) row of the input. */
+static void filter_cols(const float *src, float *dst, uint32_t w, uint32_t h, const kernel1d *k)
+{
+	int r = k->radius;
+	const float *rows[2 * FILTER_MAX_RADIUS + 1];
+	for (uint32_t y = 0; y < h; y++) {
+		for (int t = 0; t <= 2 * r; t++)
+			rows[t] = src + (size_t)reflect101((int64_t)y + t - r, h) * w;
+		weighted_sum(dst + (size_t)y * w, rows, k->tap, 2 * r + 1, w);
 	}
 }
 
 void filter_separable(const float *src, float *dst, float *tmp, uint32_t w, uint32_t h,
 		      const kernel1d *kx, const kernel1d *ky)
 {
-	filter_rows(src, tmp, w, h, kx);
+	filter_rows(src, tmp, tmp + (size_t)w * h, w, h, kx);
 	filter_cols(tmp, dst, w, h, ky);
 }

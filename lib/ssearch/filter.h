@@ -5,6 +5,7 @@
 #ifndef MASKPIPE_FILTER_H
 #define MASKPIPE_FILTER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The largest kernel radius the filters take, and so the largest sigma. */
@@ -23,8 +24,14 @@ typedef struct kernel1d {
  * unit ramp to 1. sigma in (0, FILTER_SIGMA_MAX]. */
 void kernel_gaussian(kernel1d *k, double sigma, int derivative);
 
+/* The floats filter_separable's tmp holds for a w x h image: the image
+ * filtered along rows, and one row with its borders. */
+size_t filter_tmp_floats(uint32_t w, uint32_t h);
+
 /* dst = src filtered by kx along rows then ky along columns; tmp holds
- * w*h floats; dst may not alias src or tmp. */
+ * filter_tmp_floats(w, h) floats; dst may not alias src or tmp. Each
+ * pixel's sum runs over the taps in order, so the result is the same
+ * float for float however the loops are cut. */
 void filter_separable(const float *src, float *dst, float *tmp, uint32_t w, uint32_t h,
 		      const kernel1d *kx, const kernel1d *ky);
 

@@ -11,7 +11,8 @@
 int fh_smooth(const uint8_t *px, uint32_t w, uint32_t h, uint32_t c, double sigma, float *planes)
 {
 	size_t n_px = (size_t)w * h;
-	float *scratch = sigma > 0 ? malloc(2 * n_px * sizeof *scratch) : NULL;
+	float *scratch = sigma > 0 ? malloc((n_px + filter_tmp_floats(w, h)) * sizeof *scratch)
+				   : NULL;
 	if (sigma > 0 && !scratch)
 		return err_set("out of memory smoothing a %ux%u image", w, h);
 	kernel1d k;
@@ -74,9 +75,13 @@ static size_t build_edges(const float *planes, uint32_t w, uint32_t h, uint32_t 
 static fh_edge *sort_edges(fh_edge *edges, fh_edge *spare, size_t n)
 {
 	size_t count[4][256] = {{0}};
-	for (size_t i = 0; i < n; i++)
-		for (int byte = 0; byte < 4; byte++)
-			count[byte][edges[i].weight_bits >> 8 * byte & 0xff]++;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t bits = edges[i].weight_bits;
+		count[0][bits & 0xff]++;
+		count[1][bits >> 8 & 0xff]++;
+		count[2][bits >> 16 & 0xff]++;
+		count[3][bits >> 24]++;
+	}
 	for (int byte = 0; byte < 4; byte++) {
 		int shift = 8 * byte;
 		if (n == 0 || count[byte][edges[0].weight_bits >> shift & 0xff] == n)

@@ -117,13 +117,6 @@ int ss_parse_sims(ss_params *p, const char *list)
 	return each_item(p, list, "similarities", add_sims);
 }
 
-void ss_result_free(ss_result *r)
-{
-	free(r->boxes);
-	free(r->segments);
-	memset(r, 0, sizeof *r);
-}
-
 /* A proposal before ranking. */
 typedef struct ranked {
 	double value; /* RND x position from the top of its hierarchy */
@@ -139,32 +132,47 @@ static int compare_ranked(const void *x, const void *y)
 	return a->order < b->order ? -1 : a->order > b->order;
 }
 
-/* The work of one image, freed at the end. */
-typedef struct search {
+/* The memory an image is worked in, kept for the next (ss_result's
+ * work): each buffer only grows. */
+struct ss_work {
 	uint8_t *rgb, *converted;
+	size_t cap_rgb, cap_converted;
 	float *smoothed; /* the converted image, blurred for segmentation */
+	size_t cap_smoothed;
 	uint32_t *labels;
+	size_t cap_labels;
 	fh_graph graph;
 	ss_pixels pixels;
 	ss_regions regions;
 	ss_bbox *hierarchy;
+	size_t cap_hierarchy;
 	ranked *all;
 	size_t n_all, cap_all;
 	uint64_t *seen; /* open-addressing set of boxes, for duplicates */
-} search;
+	size_t cap_seen;
+};
 
-static void search_free(search *s)
+typedef struct ss_work ss_work;
+
+void ss_result_free(ss_result *r)
 {
-	free(s->rgb);
-	free(s->converted);
-	free(s->smoothed);
-	free(s->labels);
-	fh_graph_free(&s->graph);
-	ss_pixels_free(&s->pixels);
-	ss_regions_free(&s->regions);
-	free(s->hierarchy);
-	free(s->all);
-	free(s->seen);
+	ss_work *s = r->work;
+	if (s) {
+		free(s->rgb);
+		free(s->converted);
+		free(s->smoothed);
+		free(s->labels);
+		fh_graph_free(&s->graph);
+		ss_pixels_free(&s->pixels);
+		ss_regions_free(&s->regions);
+		free(s->hierarchy);
+		free(s->all);
+		free(s->seen);
+		free(s);
+	}
+	free(r->boxes);
+	free(r->segments);
+	memset(r, 0, sizeof *r);
 }
 
 /* Gray replicated, alpha dropped. */
@@ -177,7 +185,7 @@ static void to_rgb(const img_view *im, uint8_t *rgb)
 }
 
 /* Every hierarchy of one segmentation, its boxes valued and kept. */
-static int add_hierarchies(search *s, const ss_params *p, rng *g)
+static int add_hierarchies(ss_work *s, const ss_params *p, rng *g)
 {
 	for (size_t k = 0; k < p->n_sims; k++) {
 		size_t n_boxes;
@@ -202,16 +210,17 @@ static uint64_t bbox_key(const ss_bbox *b)
 }
 
 /* Ranks all proposals and keeps the first of each distinct box. */
-static int rank_boxes(search *s, const ss_params *p, ss_result *out)
+static int rank_boxes(ss_work *s, const ss_params *p, ss_result *out)
 {
 	qsort(s->all, s->n_all, sizeof *s->all, compare_ranked);
 	size_t n_slots = 16;
 	while (n_slots < 2 * s->n_all)
 		n_slots *= 2;
 	/* a key is 0 only for the 1x1 box at the origin: slots hold key + 1 */
-	s->seen = calloc(n_slots, sizeof *s->seen);
-	if (!s->seen || grow_array(&out->boxes, &out->cap_boxes, s->n_all, sizeof *out->boxes) < 0)
-		return err_set("out of memory ranking %zu boxes", s->n_all);
+	if (grow_array(&s->seen, &s->cap_seen, n_slots, sizeof *s->seen) < 0 ||
+	    grow_array(&out->boxes, &out->cap_boxes, s->n_all, sizeof *out->boxes) < 0)
+		return err_prefix("ranking %zu boxes: ", s->n_all);
+	memset(s->seen, 0, n_slots * sizeof *s->seen);
 	out->n_boxes = 0;
 	for (size_t i = 0; i < s->n_all; i++) {
 		if (p->max_boxes && out->n_boxes == p->max_boxes)
@@ -229,17 +238,17 @@ static int rank_boxes(search *s, const ss_params *p, ss_result *out)
 	return 0;
 }
 
-static int search_run(search *s, const img_view *im, const ss_params *p, rng *g,
+static int search_run(ss_work *s, const img_view *im, const ss_params *p, rng *g,
 		      int want_segments, ss_result *out)
 {
 	size_t n_px = (size_t)im->w * im->h;
-	s->rgb = malloc(3 * n_px);
-	s->converted = malloc(3 * n_px);
-	s->smoothed = malloc(3 * n_px * sizeof *s->smoothed);
-	s->labels = malloc(n_px * sizeof *s->labels);
-	s->hierarchy = malloc(2 * n_px * sizeof *s->hierarchy);
-	if (!s->rgb || !s->converted || !s->smoothed || !s->labels || !s->hierarchy)
-		return err_set("out of memory for a %ux%u image", im->w, im->h);
+	s->n_all = 0;
+	if (grow_array(&s->rgb, &s->cap_rgb, 3 * n_px, 1) < 0 ||
+	    grow_array(&s->converted, &s->cap_converted, 3 * n_px, 1) < 0 ||
+	    grow_array(&s->smoothed, &s->cap_smoothed, 3 * n_px, sizeof *s->smoothed) < 0 ||
+	    grow_array(&s->labels, &s->cap_labels, n_px, sizeof *s->labels) < 0 ||
+	    grow_array(&s->hierarchy, &s->cap_hierarchy, 2 * n_px, sizeof *s->hierarchy) < 0)
+		return err_prefix("a %ux%u image: ", im->w, im->h);
 	to_rgb(im, s->rgb);
 	for (size_t c = 0; c < p->n_cspaces; c++) {
 		enum cspace cs = p->cspaces[c];
@@ -274,8 +283,7 @@ int selective_search(const img_view *im, const ss_params *p, uint64_t seed, uint
 {
 	rng g;
 	rng_seed(&g, seed, stream);
-	search s = {0};
-	int rc = search_run(&s, im, p, &g, want_segments, out);
-	search_free(&s);
-	return rc;
+	if (!out->work && !(out->work = calloc(1, sizeof *out->work)))
+		return err_set("out of memory");
+	return search_run(out->work, im, p, &g, want_segments, out);
 }

@@ -46,13 +46,17 @@ int ss_parse_cspaces(ss_params *p, const char *list);
 int ss_parse_ks(ss_params *p, const char *list);
 int ss_parse_sims(ss_params *p, const char *list);
 
-/* What selective_search produces; reused from one image to the next. */
+/* What selective_search produces, and the memory it works in: both
+ * reused from one image to the next (memory allocated and freed for every
+ * image had the C library give pages back to the system and fault them in
+ * again). Zeroed before the first use. */
 typedef struct ss_result {
 	box *boxes;
 	size_t n_boxes, cap_boxes;
 	uint32_t *segments; /* labels of the first colour space and k, if asked */
 	size_t cap_segments;
 	uint32_t n_segments;
+	struct ss_work *work; /* selsearch.c's */
 } ss_result;
 
 /* The proposals of an image (1 to 4 channels; gray is replicated, alpha

@@ -1,31 +1,14 @@
 /* The features Selective Search groups regions by (Uijlings et al. 2013,
- * section 3.2): per pixel, its colour and texture histogram bins; per
- * initial region, size, bounding box, L1-normalised colour and texture
- * histograms, and which regions touch it. */
+ * section 3.2): per initial region, size, bounding box, L1-normalised
+ * colour and texture histograms (from the pixels' bins, ss_pixels.h), and
+ * which regions touch it. */
 #ifndef MASKPIPE_SS_REGIONS_H
 #define MASKPIPE_SS_REGIONS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#define SS_COLOUR_BINS 25  /* per channel */
-#define SS_ORIENTATIONS 8  /* Gaussian derivative directions, 45 degrees apart */
-#define SS_TEXTURE_BINS 10 /* per orientation and channel */
-
-/* An image in one colour space, binned: each pixel's slots in a region's
- * colour histogram (channel-major, SS_COLOUR_BINS per channel) and
- * texture histogram (channel, then orientation, SS_TEXTURE_BINS each). */
-typedef struct ss_pixels {
-	uint32_t w, h, c;
-	uint8_t *colour_slot;  /* [w*h][c] */
-	uint8_t *texture_slot; /* [w*h][c * SS_ORIENTATIONS] */
-} ss_pixels;
-
-/* Bins the c-channel 8-bit image px. Texture: the derivative of a Gaussian
- * of sigma 1 in each of 8 directions (steered from x and y derivatives),
- * its positive part, binned over [0, its maximum in the image]. 0 or -1. */
-int ss_pixels_compute(ss_pixels *p, const uint8_t *px, uint32_t w, uint32_t h, uint32_t c);
-void ss_pixels_free(ss_pixels *p);
+#include "ssearch/ss_pixels.h"
 
 typedef struct ss_bbox {
 	int32_t x0, y0, x1, y1; /* inclusive */

@@ -107,6 +107,54 @@ is "a 1x1 image has the one box" "$(rec-cut -k boxes "$T/tiny.rec" | rec-cat | h
 	'{"boxes":[[0,0,1,1]]}'
 quiet "| rec-head ends quietly" sh -c "ssearch-boxes '$T/fm.rec' | rec-head -n 1 >/dev/null"
 
+# The boxes byte for byte as they were before the speed work of issue 14,
+# which was to change none (md5 of rec-cat of id and boxes), in each mode
+# and with OpenCV's single-strategy knobs, for the first 100 Fashion-MNIST
+# images and a textured colour picture (stripes, two blobs, noise from an
+# LCG): a later change of any box must be one that is meant, with the sums
+# updated.
+cat >"$T/texture.py" <<'EOF_PY'
+import struct, sys, zlib
+W, H = 96, 64
+seed = 12345
+def noise():
+    global seed
+    seed = (seed * 1103515245 + 12345) % 2**31
+    return seed % 41 - 20
+rows = []
+for y in range(H):
+    row = bytearray()
+    for x in range(W):
+        blob = 1 if (x - 30) ** 2 + (y - 28) ** 2 < 300 else 2 if abs(x - 70) + abs(y - 40) < 18 else 0
+        base = [(90, 140, 60), (200, 60, 50), (40, 70, 190)][blob]
+        stripe = 40 if (x // 6 + y // 9) % 2 and blob == 0 else 0
+        row += bytes(max(0, min(255, c + stripe + noise())) for c in base)
+    rows.append(b"\0" + bytes(row))
+def chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", W, H, 8, 2, 0, 0, 0))
+png += chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b"")
+open(sys.argv[1], "wb").write(png)
+EOF_PY
+mkdir "$T/colour"
+python3 "$T/texture.py" "$T/colour/texture.png"
+img-decode "$T/colour" >"$T/texture.rec" # id: texture.png, wherever $T is
+rec-head -n 100 "$T/fm.rec" >"$T/fm100.rec"
+boxes_md5() { ssearch-boxes "$@" | rec-cut -k id,boxes | rec-cat | md5sum | cut -d' ' -f1; }
+cv_single="--color-spaces=hsv --ks=100 --sims=ctsf --sigma=0.8 --min-size=100 --connectivity=4"
+while read -r what sum_fm sum_texture; do
+	case $what in cv-single) opts=$cv_single ;; *) opts="--mode $what" ;; esac
+	# shellcheck disable=SC2086
+	is "$what: the boxes of 100 Fashion-MNIST images as before" "$(boxes_md5 $opts "$T/fm100.rec")" "$sum_fm"
+	# shellcheck disable=SC2086
+	is "$what: the boxes of a colour picture as before" "$(boxes_md5 $opts "$T/texture.rec")" "$sum_texture"
+done <<'EOF_SUMS'
+single a591ac6d754f6b99337366e2b94eb4af 076fc1d33336fda929a2c088f5da3a14
+fast 3c2204e9aa7e3018e0e635924eddafa9 21bfcd410f831627b2e191373e30a4d0
+quality cdfdc943dede0a02531a384664d81a25 a962e809de9803945533bb5d7e15b4c4
+cv-single 6a1a416acd733baf6e19164aae896a8c a419362906bdfbe1d1f9d840bf4bca1b
+EOF_SUMS
+
 fails "unknown mode" 2 ssearch-boxes --mode slow "$T/fm.rec"
 says "unknown mode: named" "slow"
 fails "bad colour space" 2 ssearch-boxes --color-spaces hsv,cmyk "$T/fm.rec"

@@ -65,7 +65,7 @@ static void gaussian_smoothing_keeps_constants_and_ramps(void)
 		sum += k.tap[t];
 	CHECK(fabs(sum - 1) < 1e-6);
 	enum { W = 9, H = 5 };
-	float constant[W * H], ramp[W * H], out[W * H], tmp[W * H];
+	float constant[W * H], ramp[W * H], out[W * H], tmp[W * H + W + 2 * FILTER_MAX_RADIUS];
 	for (int i = 0; i < W * H; i++) {
 		constant[i] = 7;
 		ramp[i] = (float)(3 * (i % W));
@@ -79,9 +79,66 @@ static void gaussian_smoothing_keeps_constants_and_ramps(void)
 	filter_separable(ramp, out, tmp, W, H, &k, &d);
 	CHECK(fabsf(out[2 * W + 4]) < 1e-4f);
 	/* a 1x1 image reflects onto itself */
-	float one = 5, one_out, one_tmp;
-	filter_separable(&one, &one_out, &one_tmp, 1, 1, &k, &k);
+	float one = 5, one_out, one_tmp[1 + 1 + 2 * FILTER_MAX_RADIUS];
+	filter_separable(&one, &one_out, one_tmp, 1, 1, &k, &k);
 	CHECK(fabsf(one_out - 5) < 1e-4f);
+}
+
+/* Index i reflected into [0, n) without repeating the border, as the
+ * definition in filter.h has it. */
+static int64_t reflect101(int64_t i, int64_t n)
+{
+	while (n > 1 && (i < 0 || i >= n))
+		i = i < 0 ? -i : 2 * (n - 1) - i;
+	return n > 1 ? i : 0;
+}
+
+/* filter_separable gives, float for float, the sum over the taps in order
+ * of each reflected neighbour: along rows, then along columns, whatever
+ * the width (blocks, a tail, kernels wider than the image). */
+static void separable_filter_is_the_plain_sum(void)
+{
+	static const uint32_t dims[][2] = {{1, 1}, {3, 2}, {9, 5}, {17, 13}, {64, 7}, {5, 40}};
+	kernel1d k, d, wide;
+	kernel_gaussian(&k, 0.8, 0);
+	kernel_gaussian(&d, 1.0, 1);
+	kernel_gaussian(&wide, 3.0, 0);
+	rng g;
+	rng_seed(&g, 3, 0);
+	for (size_t i = 0; i < sizeof dims / sizeof *dims; i++) {
+		uint32_t w = dims[i][0], h = dims[i][1];
+		size_t n_px = (size_t)w * h;
+		float *src = malloc(n_px * sizeof *src), *out = malloc(n_px * sizeof *out);
+		float *rows = malloc(n_px * sizeof *rows), *want = malloc(n_px * sizeof *want);
+		float *tmp = malloc(filter_tmp_floats(w, h) * sizeof *tmp);
+		for (size_t j = 0; j < n_px; j++)
+			src[j] = (float)rng_below(&g, 256);
+		const kernel1d *pairs[][2] = {{&k, &k}, {&d, &k}, {&k, &d}, {&wide, &d}};
+		for (size_t p = 0; p < sizeof pairs / sizeof *pairs; p++) {
+			const kernel1d *kx = pairs[p][0], *ky = pairs[p][1];
+			for (int64_t y = 0; y < h; y++)
+				for (int64_t x = 0; x < w; x++) {
+					float acc = 0;
+					for (int t = -kx->radius; t <= kx->radius; t++)
+						acc += kx->tap[t + kx->radius] * src[y * w + reflect101(x + t, w)];
+					rows[y * w + x] = acc;
+				}
+			for (int64_t y = 0; y < h; y++)
+				for (int64_t x = 0; x < w; x++) {
+					float acc = 0;
+					for (int t = -ky->radius; t <= ky->radius; t++)
+						acc += ky->tap[t + ky->radius] * rows[reflect101(y + t, h) * w + x];
+					want[y * w + x] = acc;
+				}
+			filter_separable(src, out, tmp, w, h, kx, ky);
+			CHECK(memcmp(out, want, n_px * sizeof *out) == 0);
+		}
+		free(src);
+		free(out);
+		free(rows);
+		free(want);
+		free(tmp);
+	}
 }
 
 /* A pseudo-random image with some structure: noise on a few flat areas. */
@@ -350,6 +407,7 @@ int main(void)
 {
 	RUN(colour_spaces_match_opencv_encodings);
 	RUN(gaussian_smoothing_keeps_constants_and_ramps);
+	RUN(separable_filter_is_the_plain_sum);
 	RUN(segmentation_invariants);
 	RUN(segmentation_of_flat_areas);
 	RUN(rectangles_are_found);
