@@ -76,4 +76,5 @@ def main():
     print("%.1f" % (steps * batch / (time.perf_counter() - start)))
 
 
-main()
+if __name__ == "__main__":
+    main()

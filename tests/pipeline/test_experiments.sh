@@ -18,6 +18,10 @@ for e in objbox ratio colormae precision inputnorm; do
 	says "exp_$e: its message" "exp_$e.sh" "'--bogus'"
 	fails "exp_$e: a bad seed list" 2 "$script" --seeds 1,x
 done
+prints "exp_reference --help" "Issue 15's reproduction of the PyTorch reference at its recipe: the" \
+	sh -c "'$ROOT/pipelines/exp_reference.sh' --help | head -n 1"
+fails "exp_reference: an unknown argument" 2 "$ROOT/pipelines/exp_reference.sh" --bogus
+fails "exp_reference: one epoch (it warms up for one)" 2 "$ROOT/pipelines/exp_reference.sh" --epochs 1
 fails "exp_objbox: a ratio out of range" 2 "$ROOT/pipelines/exp_objbox.sh" --ratio 1
 says "its message" "--ratio" "'1'"
 fails "exp_ratio has no --ratio (its ratios are --finals)" 2 "$ROOT/pipelines/exp_ratio.sh" --ratio 0.5
