@@ -252,31 +252,41 @@ static void gelu_forward_and_backward(void)
 	free(x), free(dy), free(y), free(dx);
 }
 
-/* packed sequences of 5, 17, 1 and 70 tokens (rows wider than a block),
- * width 16, 2 heads */
+/* The attention tests' packed sequences: 5, 17, 1 and 70 tokens (rows
+ * wider than a block), width 16, 2 heads. */
+enum { ATT_S = 4, ATT_T = 93, ATT_C = 16, ATT_H = 2 };
+static const int att_tokens[ATT_S + 1] = {0, 5, 22, 23, 93};
+
+/* where each sequence's probabilities start in att; their total */
+static size_t att_starts(size_t att_offsets[ATT_S + 1])
+{
+	att_offsets[0] = 0;
+	for (int s = 0; s < ATT_S; s++) {
+		size_t len = (size_t)(att_tokens[s + 1] - att_tokens[s]);
+		att_offsets[s + 1] = att_offsets[s] + ATT_H * len * len;
+	}
+	return att_offsets[ATT_S];
+}
+
 static void attention_forward_and_backward(void)
 {
-	enum { S = 4, T = 93, C = 16, H = 2 };
-	const int offsets[S + 1] = {0, 5, 22, 23, 93};
-	size_t att_offsets[S + 1] = {0};
-	for (int s = 0; s < S; s++) {
-		size_t len = (size_t)(offsets[s + 1] - offsets[s]);
-		att_offsets[s + 1] = att_offsets[s] + H * len * len;
-	}
-	size_t n_att = att_offsets[S];
-	float *qkv = host_random(T * 3 * C, 15), *dy = host_random(T * C, 16);
-	float *out = malloc(T * C * 4), *att = malloc(n_att * 4);
-	float *dqkv = malloc(T * 3 * C * 4), *datt = malloc(n_att * 4);
-	cpu->attention_forward(out, att, qkv, offsets, att_offsets, S, C, H);
-	cpu->attention_backward(dqkv, datt, dy, att, qkv, offsets, att_offsets, S, C, H);
-	float *gqkv = on_gpu(qkv, T * 3 * C * 4), *gdy = on_gpu(dy, T * C * 4);
-	float *gout = gpu->alloc(T * C * 4), *gatt = gpu->alloc(n_att * 4);
-	float *gdqkv = gpu->alloc(T * 3 * C * 4), *gdatt = gpu->alloc(n_att * 4);
-	gpu->attention_forward(gout, gatt, gqkv, offsets, att_offsets, S, C, H);
-	gpu->attention_backward(gdqkv, gdatt, gdy, gatt, gqkv, offsets, att_offsets, S, C, H);
-	agree("attention_forward", gout, out, T * C, KERNEL_TOL);
+	size_t att_offsets[ATT_S + 1];
+	size_t n_att = att_starts(att_offsets);
+	float *qkv = host_random(ATT_T * 3 * ATT_C, 15), *dy = host_random(ATT_T * ATT_C, 16);
+	float *out = malloc(ATT_T * ATT_C * 4), *att = malloc(n_att * 4);
+	float *dqkv = malloc(ATT_T * 3 * ATT_C * 4), *datt = malloc(n_att * 4);
+	cpu->attention_forward(out, att, qkv, att_tokens, att_offsets, ATT_S, ATT_C, ATT_H);
+	cpu->attention_backward(dqkv, datt, dy, att, qkv, att_tokens, att_offsets, ATT_S, ATT_C,
+				ATT_H);
+	float *gqkv = on_gpu(qkv, ATT_T * 3 * ATT_C * 4), *gdy = on_gpu(dy, ATT_T * ATT_C * 4);
+	float *gout = gpu->alloc(ATT_T * ATT_C * 4), *gatt = gpu->alloc(n_att * 4);
+	float *gdqkv = gpu->alloc(ATT_T * 3 * ATT_C * 4), *gdatt = gpu->alloc(n_att * 4);
+	gpu->attention_forward(gout, gatt, gqkv, att_tokens, att_offsets, ATT_S, ATT_C, ATT_H);
+	gpu->attention_backward(gdqkv, gdatt, gdy, gatt, gqkv, att_tokens, att_offsets, ATT_S, ATT_C,
+				ATT_H);
+	agree("attention_forward", gout, out, ATT_T * ATT_C, KERNEL_TOL);
 	agree("attention_forward att", gatt, att, n_att, KERNEL_TOL);
-	agree("attention_backward", gdqkv, dqkv, T * 3 * C, KERNEL_TOL);
+	agree("attention_backward", gdqkv, dqkv, ATT_T * 3 * ATT_C, KERNEL_TOL);
 	gpu->free(gqkv), gpu->free(gdy), gpu->free(gdatt);
 	free(qkv), free(dy), free(out), free(att), free(dqkv), free(datt);
 }
@@ -289,29 +299,23 @@ static void attention_forward_and_backward(void)
  * 1), besides the float32 sums' KERNEL_TOL. */
 static void bf16_attention_forward(void)
 {
-	enum { S = 4, T = 93, C = 16, H = 2 };
-	const int offsets[S + 1] = {0, 5, 22, 23, 93};
-	size_t att_offsets[S + 1] = {0};
-	for (int s = 0; s < S; s++) {
-		size_t len = (size_t)(offsets[s + 1] - offsets[s]);
-		att_offsets[s + 1] = att_offsets[s] + H * len * len;
-	}
-	size_t n_att = att_offsets[S];
-	float *qkv = host_random(T * 3 * C, 17);
-	float *out = malloc(T * C * 4), *att = malloc(n_att * 4);
+	size_t att_offsets[ATT_S + 1];
+	size_t n_att = att_starts(att_offsets);
+	float *qkv = host_random(ATT_T * 3 * ATT_C, 17);
+	float *out = malloc(ATT_T * ATT_C * 4), *att = malloc(n_att * 4);
 	cpu->set_precision(BACKEND_BF16);
 	gpu->set_precision(BACKEND_BF16);
-	cpu->attention_forward(out, att, qkv, offsets, att_offsets, S, C, H);
-	float *gqkv = on_gpu(qkv, T * 3 * C * 4);
-	float *gout = gpu->alloc(T * C * 4), *gatt = gpu->alloc(n_att * 4);
-	gpu->attention_forward(gout, gatt, gqkv, offsets, att_offsets, S, C, H);
+	cpu->attention_forward(out, att, qkv, att_tokens, att_offsets, ATT_S, ATT_C, ATT_H);
+	float *gqkv = on_gpu(qkv, ATT_T * 3 * ATT_C * 4);
+	float *gout = gpu->alloc(ATT_T * ATT_C * 4), *gatt = gpu->alloc(n_att * 4);
+	gpu->attention_forward(gout, gatt, gqkv, att_tokens, att_offsets, ATT_S, ATT_C, ATT_H);
 	double max_v = 0, scale = 0;
-	for (int t = 0; t < T; t++)
-		for (int c = 0; c < C; c++)
-			max_v = fmax(max_v, fabs(qkv[t * 3 * C + 2 * C + c]));
-	for (int i = 0; i < T * C; i++)
+	for (int t = 0; t < ATT_T; t++)
+		for (int c = 0; c < ATT_C; c++)
+			max_v = fmax(max_v, fabs(qkv[t * 3 * ATT_C + 2 * ATT_C + c]));
+	for (int i = 0; i < ATT_T * ATT_C; i++)
 		scale = fmax(scale, fabs(out[i]));
-	agree("attention_forward bf16", gout, out, T * C, 0x1p-7 * max_v / scale + KERNEL_TOL);
+	agree("attention_forward bf16", gout, out, ATT_T * ATT_C, 0x1p-7 * max_v / scale + KERNEL_TOL);
 	cpu->set_precision(BACKEND_FP32);
 	gpu->set_precision(BACKEND_FP32);
 	gpu->free(gqkv), gpu->free(gatt);
