@@ -521,7 +521,8 @@ static void one_run_checks_evaluates_and_saves(void)
 	make_blobs(&test, 90, 4, 3, labels, 12, 2);
 	make_blobs(&narrow, 10, 3, 3, labels, 12, 3);
 	linprobe_opts lo = sweep_opts();
-	probe_run_opts o = {"emb", "a.rec", "b.rec", 1, 0, 0.07, &lo, NULL, NULL};
+	probe_run_opts o = {.features = "emb", .train_name = "a.rec", .test_name = "b.rec", .split = 1,
+			    .temperature = 0.07, .probe = &lo};
 	probe_result res;
 	CHECK_EQ(probe_run(&res, &train, &empty, &o), -1);
 	CHECK_STR(err_msg(), "b.rec: no test examples after the --split");
