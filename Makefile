@@ -30,7 +30,7 @@ CPPFLAGS += -D_GNU_SOURCE -DMASKPIPE_VERSION='"$(VERSION)"' -Ilib -Itools -Iincl
 # mark MP_API (lib/api/), all mp_, and nothing else.
 CFLAGS   += -std=c11 -g $(OPT) -fPIC -fvisibility=hidden -pthread -fopenmp -Wall -Wextra -Werror
 LDFLAGS  += -pthread -fopenmp $(filter -fsanitize=%,$(OPT))
-LDLIBS   += -lpng -ljpeg -lzstd -lmsgpackc -lz -lopenblas -lcjson -lm
+LDLIBS   += -lpng -ljpeg -lzstd -lmsgpackc -lz -lopenblas -ldnnl -lcjson -lm
 
 # OpenBLAS's own cblas.h (it declares openblas_set_num_threads): the plain
 # <cblas.h> is an alternatives link that may name the reference BLAS's.

@@ -10,7 +10,8 @@
 set -eu
 
 PKGS="libpng-dev libjpeg-dev zlib1g-dev libzstd-dev libmsgpack-dev libopenblas-dev
-libcjson-dev pkg-config g++ dataset-fashion-mnist"
+libdnnl-dev libcjson-dev pkg-config g++ dataset-fashion-mnist"
+# (oneDNN runs the bf16 GEMMs on CPUs with bf16 instructions: AVX512_BF16, AMX)
 # (g++ compiles the CUDA backend's emulation build, lib/kernels/cuda/cuda_emu.h)
 # the test scripts inspect outputs with python3, zstd and groff, and the MAE
 # parity test runs the PyTorch reference (python3-torch), which `make

@@ -10,17 +10,23 @@
 #include <stdint.h>
 #include <string.h>
 
-/* x rounded to the nearest bfloat16, ties to even (as torch's
- * x.bfloat16() and __float2bfloat16_rn), returned as the float32 of equal
- * value; a NaN stays a (quiet) NaN, where adding the rounding bias to its
- * bits could carry it into infinity. */
-static inline float bf16_round(float x)
+/* The bits of x rounded to the nearest bfloat16, ties to even (as torch's
+ * x.bfloat16() and __float2bfloat16_rn); a NaN stays a (quiet) NaN, where
+ * adding the rounding bias to its bits could carry it into infinity. */
+static inline uint16_t bf16_bits(float x)
 {
 	uint32_t u;
 	memcpy(&u, &x, sizeof u);
 	/* a select rather than a branch, so that loops of it vectorise */
 	u = (u & 0x7fffffffu) > 0x7f800000u ? u | 0x00400000u : u + 0x7fffu + ((u >> 16) & 1u);
-	u &= 0xffff0000u;
+	return (uint16_t)(u >> 16);
+}
+
+/* x rounded to the nearest bfloat16 (bf16_bits), as the float32 of equal
+ * value */
+static inline float bf16_round(float x)
+{
+	uint32_t u = (uint32_t)bf16_bits(x) << 16;
 	memcpy(&x, &u, sizeof x);
 	return x;
 }

@@ -30,7 +30,7 @@ chmod +x "$fake/dpkg-query" "$fake/id" "$fake/apt-get"
 
 # a machine with every package the build needs except OpenBLAS, but with the
 # reference BLAS, whose libblas-dev provides cblas.h through alternatives
-base_pkgs="libpng-dev libjpeg-dev zlib1g-dev libzstd-dev libmsgpack-dev libcjson-dev
+base_pkgs="libpng-dev libjpeg-dev zlib1g-dev libzstd-dev libmsgpack-dev libdnnl-dev libcjson-dev
 pkg-config g++ dataset-fashion-mnist libblas-dev"
 : >"$T/status"
 for pkg in $base_pkgs; do

@@ -244,6 +244,15 @@ else
 	start=$(ms)
 	img-decode --quiet "$TRAIN_IMAGES" >/dev/null 2>&1
 	full_ms=$(($(ms) - start))
+	# wall times on a shared machine: a busy moment slows one run, so the
+	# early stop gets two more tries (a decoder that read everything
+	# would fail all three)
+	for try in 2 3; do
+		[ $((head_ms * 4)) -ge "$full_ms" ] || break
+		start=$(ms)
+		img-decode "$TRAIN_IMAGES" 2>/dev/null | rec-head -n 1 >"$T/first.rec" 2>/dev/null
+		head_ms=$(($(ms) - start))
+	done
 	if [ $((head_ms * 4)) -lt "$full_ms" ]; then
 		echo "PASS img-decode BIG | rec-head -n 1 is fast (${head_ms} ms, whole decode ${full_ms} ms)"
 	else

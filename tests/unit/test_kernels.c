@@ -3,11 +3,13 @@
  * and each forward/backward pair
  * against central finite differences of sum(out * r) for a random r. */
 #include <math.h>
+#include <stdio.h>
 
 #include <string.h>
 
 #include "kernels/backend.h"
 #include "kernels/bf16.h"
+#include "kernels/cpu/cpu.h"
 #include "check.h"
 #include "common/rng.h"
 
@@ -135,24 +137,34 @@ static void bf16_rounds_to_nearest_even(void)
 	CHECK(isnan(bf16_round(float_of(0xffffffff))));
 }
 
-/* In bf16 a GEMM is the float32 GEMM of its operands rounded to bf16: the
- * same bits (the same OpenBLAS calls on the same numbers), with one
- * thread and two, by blocks and per call of gemm_strided. Against exact
- * products: each operand's rounding is within 2^-9 of it, so a product's
- * within 2^-8 + 2^-18, and the float32 sum of K of them adds K 2^-24 of
- * the sum of their sizes (Higham's gamma_K). */
+/* In bf16 a GEMM sums the exact products of its operands rounded to bf16
+ * in float32. Where the CPU has bf16 instructions (oneDNN on AVX512_BF16
+ * or AMX: cpu_dnnl_gemm_usable) in oneDNN's order of the sums, else as the
+ * float32 GEMM of the rounded operands, the same bits (the same OpenBLAS
+ * calls on the same numbers). Both sums are within K 2^-24 of the sizes of
+ * the products of the exact sum (Higham's gamma_K), so within twice that of
+ * each other. Either way the same bits with one thread and two (the blocks
+ * are the shape's). Against exact products: each operand's rounding is
+ * within 2^-9 of it, so a product's within 2^-8 + 2^-18, and the float32
+ * sum of K of them adds K 2^-24 of the sum of their sizes. alpha and beta
+ * (a gradient accumulated, C += 0.5 A B) are checked against the same
+ * bound on the sum plus the one rounding of the accumulation. */
 static void bf16_gemm_is_the_gemm_of_rounded_operands(void)
 {
 	enum { BIG = 300, SMALL = 40, K = 20 };
 	static float a[BIG * BIG], b[BIG * BIG], ar[BIG * BIG], br[BIG * BIG];
 	static float c1[BIG * BIG], c2[BIG * BIG], want[BIG * BIG], exact[BIG * BIG];
 	static float abs_a[BIG * BIG], abs_b[BIG * BIG], size[BIG * BIG];
+	static float acc[BIG * BIG];
 	fill(a, BIG * BIG, 23);
 	fill(b, BIG * BIG, 24);
 	for (int i = 0; i < BIG * BIG; i++) {
 		ar[i] = bf16_round(a[i]), br[i] = bf16_round(b[i]);
 		abs_a[i] = fabsf(a[i]), abs_b[i] = fabsf(b[i]);
 	}
+	const int native = cpu_dnnl_gemm_usable(1);
+	printf("bf16 GEMMs on %s\n", native ? "the CPU's bf16 instructions (oneDNN)" :
+					      "rounded operands in float32 (OpenBLAS)");
 	const int shapes[2][2] = {{BIG, SMALL}, {SMALL, BIG}};
 	int differs_from_fp32 = 0;
 	for (int s = 0; s < 2; s++)
@@ -168,19 +180,43 @@ static void bf16_gemm_is_the_gemm_of_rounded_operands(void)
 			be->gemm(ta, tb, m, n, K, 1.0f, a, lda, b, ldb, 0.0f, c1, n);
 			be->set_threads(2);
 			be->gemm(ta, tb, m, n, K, 1.0f, a, lda, b, ldb, 0.0f, c2, n);
-			CHECK(memcmp(c1, want, bytes) == 0);
-			CHECK(memcmp(c2, want, bytes) == 0);
+			CHECK(memcmp(c1, c2, bytes) == 0);
+			naive_gemm(ta, tb, m, n, K, 1.0f, abs_a, lda, abs_b, ldb, 0.0f, size, n);
+			naive_gemm(ta, tb, m, n, K, 1.0f, ar, lda, br, ldb, 0.0f, exact, n);
+			int within = 1;
+			if (native) {
+				/* (1 + 2^-7): the rounded operands' sizes against the
+				 * operands' ((1 + 2^-9)^2), and gamma_K's 1 / (1 - K u) */
+				for (int i = 0; i < m * n; i++)
+					within &= fabs((double)c1[i] - want[i]) <=
+						  2 * K * 0x1p-24 * (1 + 0x1p-7) * size[i];
+			} else {
+				within = memcmp(c1, want, bytes) == 0;
+			}
+			CHECK(within);
 			differs_from_fp32 |= memcmp(c1, exact, bytes) != 0;
 			naive_gemm(ta, tb, m, n, K, 1.0f, a, lda, b, ldb, 0.0f, exact, n);
-			naive_gemm(ta, tb, m, n, K, 1.0f, abs_a, lda, abs_b, ldb, 0.0f, size, n);
-			int within = 1;
+			within = 1;
 			for (int i = 0; i < m * n; i++)
 				within &= fabs((double)c1[i] - exact[i]) <=
 					  (0x1p-8 + 0x1p-18 + K * 0x1p-24) * size[i];
 			CHECK(within);
+			/* C += 0.5 op(A) op(B), onto what the GEMM above gave: the
+			 * halved sum (exact) within half the bound above of c1's
+			 * half, then the addition's one rounding (2^-24 of the
+			 * result, doubled for a scaling rounded apart) */
+			memcpy(acc, c1, bytes);
+			be->gemm(ta, tb, m, n, K, 0.5f, a, lda, b, ldb, 1.0f, acc, n);
+			within = 1;
+			for (int i = 0; i < m * n; i++)
+				within &= fabs((double)acc[i] - 1.5 * (double)c1[i]) <=
+					  0.5 * 2 * K * 0x1p-24 * (1 + 0x1p-7) * size[i] +
+						  0x1p-23 * 1.5 * fabs(c1[i]) + 0x1p-149;
+			CHECK(within);
 		}
 	CHECK(differs_from_fp32);
-	/* three heads side by side in a row, as attention reads q, k and v */
+	/* three heads side by side in a row, as attention reads q, k and v:
+	 * per head on the calling thread, always the rounded operands */
 	enum { M = 37, HD = 7, H = 3, LD = 50 };
 	static float cs[H * M * M], ws[H * M * M];
 	be->set_threads(1);

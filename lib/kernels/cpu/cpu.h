@@ -39,6 +39,17 @@ void cpu_gemm_one(int trans_a, int trans_b, int m, int n, int k, float alpha, co
 		  int lda, const float *b, int ldb, float beta, float *c, int ldc);
 void cpu_gemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
 	      int lda, const float *b, int ldb, float beta, float *c, int ldc);
+/* 1 if oneDNN has a GEMM on this CPU's vector units (AVX-512) for float32
+ * (bf16 0) or for bf16 operands (bf16 1: AVX512_BF16, AMX), else 0
+ * (OpenBLAS then, and in bf16 operands rounded for its fp32 GEMM); asked
+ * first outside any parallel region */
+int cpu_dnnl_gemm_usable(int bf16);
+/* C (float32, leading dimension ldc) = alpha A B + beta C on the calling
+ * thread through oneDNN: A (float32, or bf16 bits when bf16) [m,k]
+ * (leading dimension lda) or, a_trans, stored [k,m]; B [k,n] (ldb) or,
+ * b_trans, stored [n,k]; only where cpu_dnnl_gemm_usable(bf16) */
+void cpu_dnnl_gemm(int bf16, int m, int n, int k, float alpha, const void *a, int lda,
+		   int a_trans, const void *b, int ldb, int b_trans, float beta, float *c, int ldc);
 void cpu_gemm_strided(int trans_a, int trans_b, int m, int n, int k, float alpha,
 		      const float *a, int lda, long stride_a, const float *b, int ldb,
 		      long stride_b, float beta, float *c, int ldc, long stride_c, int n_batch);
