@@ -1,11 +1,18 @@
 #!/bin/sh
 # The demo: Fashion-MNIST from the Debian package through the record stream,
 # then the experiment the toolkit is for: pretrain the `fmnist` MAE with
-# object-box masking and with random masking, embed, and compare linear
-# probes (and 20-NN) against the raw pixels and a random-init encoder.
+# object-box masking and with random masking, and compare what each encoder
+# gives a linear probe, 20-NN and fine-tuning on 500 labelled images
+# against the same encoder untrained (and the probe against raw pixels).
 # Every costly stage is cached in the demo directory (pipelines/stage.sh:
-# keyed by its command line and its inputs) and reused on the next run. The first 20,000 training images by default, to fit in 15 minutes on
-# 2 cores (--train 60000 for all). Tools come from $BIN (default build/bin).
+# keyed by its command line and its inputs) and reused on the next run. The
+# first 20,000 training images by default, to fit in 15 minutes on 2 cores
+# (--train 60000 for all). Tools come from $BIN (default build/bin).
+#
+# The pretraining settings (batch 64, base lr 1.5e-3, 3 epochs, inputs
+# standardised, bf16 products) were chosen on
+# held-out training images (the last 10,000 of the 60,000, never the test
+# set): see "How the demo's settings were chosen" in pipelines/RESULTS.md.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-$root/build/bin}
@@ -23,7 +30,7 @@ to the files of the last run.
 
   --dir DIR      where streams, checkpoints and results go (default build/demo,
                  or $MASKPIPE_DEMO_DIR)
-  --epochs N     pretraining epochs per strategy (default 2, or $MASKPIPE_DEMO_EPOCHS)
+  --epochs N     pretraining epochs per strategy (default 3, or $MASKPIPE_DEMO_EPOCHS)
   --train N      use the first N training images (default 20,000; at most 60,000)
   --test N       use the first N test images (default all 10,000)
   --threads N    threads of the heavy stages (default 2; the results do not
@@ -43,7 +50,7 @@ count_arg() {
 }
 
 out=${MASKPIPE_DEMO_DIR:-$root/build/demo}
-epochs=${MASKPIPE_DEMO_EPOCHS:-2}
+epochs=${MASKPIPE_DEMO_EPOCHS:-3}
 n_train=20000
 n_test=10000
 threads=2
@@ -141,26 +148,36 @@ export MASKPIPE_ZSTD_LEVEL=1
 strategies="objbox random"
 
 step "8. Pretrain the fmnist MAE for $epochs epochs with each masking strategy (75% hidden)"
-# batch 256 and MAE's base lr scaled up 4x (a short run: the 1.5e-4 of a
-# 800-epoch schedule barely moves in 2 epochs); chosen before looking at
-# any probe, never tuned on the test set
-batch=$((n_train < 256 ? n_train : 256))
+# batch 64 and base lr 1.5e-3: a short run needs steps (at batch 256 and
+# MAE's 1.5e-4, 2 epochs of 20,000 images are 156 steps, and the encoder
+# probed below its own initialisation); the matrix products in bf16
+# (autocast's numerics, twice as fast where the CPU has bf16 instructions
+# and trained as fp32 does: mae-train(1)). Chosen on held-out training
+# images, never on the test set.
+batch=$((n_train < 64 ? n_train : 64))
+# inputs standardised with the training images' own mean and std, as MAE
+# standardises ImageNet's (kept in the checkpoint: every later tool
+# applies it)
+norm=$(rec-stats -q -n "$run/train.rec")
+echo "the training images' mean and std: $norm"
 for s in $strategies; do
 	stage pretrain "pretraining with $s masking" "rec-join $(rel boxes.rec) $(rel train.rec) |
 		rec-repeat -n $epochs --seed 1 | patchify -p 4 |
 		mask-gen --strategy=$s --ratio=0.75 --seed 1 |
-		mae-train --config fmnist -b $batch --blr 6e-4 -j \$threads \
-			--log \$out/train.log -o \$out/model.safetensors"
+		mae-train --config fmnist --input-norm $norm -b $batch --blr 1.5e-3 --precision bf16 \
+			-j \$threads --log \$out/train.log -o \$out/model.safetensors"
 	keep "mae-$s.safetensors" model.safetensors
 	keep "mae-$s.log" train.log
 	echo "$run/mae-$s.safetensors: $(($(wc -l <"$run/mae-$s.log") - 1)) steps, loss" \
 		"$(sed -n 2p "$run/mae-$s.log" | cut -f 2) -> $(tail -n 1 "$run/mae-$s.log" | cut -f 2)"
 done
 stage init "the same model, initialised and not trained" \
-	"rec-head -n 0 $(rel train.rec) | mae-train --config fmnist --steps 0 -o \$out/model.safetensors"
+	"rec-head -n 0 $(rel train.rec) | mae-train --config fmnist --input-norm $norm --steps 0 \
+		-o \$out/model.safetensors"
 keep mae-init.safetensors model.safetensors
 
 step "9. Embed the training and test images with each encoder (cls token)"
+# float32 here: bf16 embeddings probe 1 to 2 points lower (mae-embed(1))
 for m in init $strategies; do
 	for split in train t10k; do
 		stage embed "the $split images, $m encoder" "mae-embed -q -j \$threads -b 256 \
@@ -182,22 +199,38 @@ probe pixels --pixels -t "$(rel train.rec)" "$(rel t10k.rec)"
 for m in init $strategies; do
 	probe "$m" -t "$(rel "$m-train.emb")" "$(rel "$m-t10k.emb")"
 done
+
+n_labelled=$((n_train < 500 ? n_train : 500))
+step "11. Fine-tune each encoder on $n_labelled labelled training images (15 epochs), test top-1"
+for m in init $strategies; do
+	stage finetune "the $m encoder on $n_labelled labelled images" "mae-finetune -q -j \$threads \
+		-s 1 --labelled $n_labelled -e 15 --eval-every 15 --blr 1e-2 -t $(rel train.rec) \
+		$(rel "mae-$m.safetensors") $(rel t10k.rec) -o \$out/finetune.json"
+	keep "finetune-$m.json" finetune.json
+done
+
 field() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" "$1"; }
 pct() { awk -v v="$1" 'BEGIN { if (v == "") print "-"; else printf "%.2f", 100 * v }'; }
 
 step "Results: Fashion-MNIST, $n_train training / $n_test test images, $epochs pretraining epochs"
-printf '| %-32s | %12s | %12s | %12s |\n' features "probe top-1" "probe top-5" "20-NN top-1"
-printf '|%s|%s|%s|%s|\n' ---------------------------------- -------------- -------------- --------------
+printf '| %-28s | %11s | %11s | %11s | %14s |\n' features "probe top-1" "probe top-5" "20-NN top-1" \
+	"fine-tune $n_labelled"
+printf '|%s|%s|%s|%s|%s|\n' ------------------------------ ------------- ------------- \
+	------------- ----------------
 for row in "pixels:raw pixels" "init:random-init encoder" "objbox:MAE, objbox masking" \
 	"random:MAE, random masking"; do
 	name=${row%%:*}
 	lin=$run/probe-$name-linear.json
 	knn=$run/probe-$name-knn.json
-	printf '| %-32s | %12s | %12s | %12s |\n' "${row#*:}" "$(pct "$(field "$lin" top1)")" \
-		"$(pct "$(field "$lin" top5)")" "$(pct "$(field "$knn" top1)")"
+	ft=-
+	[ "$name" = pixels ] || ft=$(pct "$(field "$run/finetune-$name.json" top1)")
+	printf '| %-28s | %11s | %11s | %11s | %14s |\n' "${row#*:}" "$(pct "$(field "$lin" top1)")" \
+		"$(pct "$(field "$lin" top5)")" "$(pct "$(field "$knn" top1)")" "$ft"
 done
-echo "(JSON reports in $run; a linear probe separates encoders only weakly at this scale:"
-echo " the experiments in pipelines/ repeat over seeds)"
+echo "(JSON reports in $run. One seed: pipelines/RESULTS.md gives the spread over seeds."
+echo " On Fashion-MNIST a linear probe on raw pixels is strong; at this size the encoders"
+echo " do not clear it, and even the PyTorch reference, 540,000 images later, clears it"
+echo " by 0.1-0.2 points only: fine-tuning is where pretraining shows.)"
 echo "demo: $(( $(date +%s) - demo_start )) s"
 
 step "Done"

@@ -10,15 +10,17 @@
 # runs' CPU seconds (torch.set_num_threads leaves Debian torch's OpenBLAS
 # on every core: its thread count is set too). The reference's figure
 # (issue 15): 84.79% (cls).
+# --precision bf16 trains with bf16 matrix products (mae-train(1)); the
+# embeddings stay float32.
 # Usage: pipelines/exp_reference.sh [--dir DIR] [--train N] [--epochs E]
-#        [--threads N] [--seed S] [--torch]
+#        [--threads N] [--seed S] [--precision fp32|bf16] [--torch]
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-$root/build/bin}
 PATH="$BIN:$PATH"
 . "$root/pipelines/stage.sh"
 data=/usr/share/datasets/fashion-mnist
-out=$root/build/exp n_train=60000 epochs=9 threads=2 seed=0 torch=no
+out=$root/build/exp n_train=60000 epochs=9 threads=2 seed=0 torch=no precision=fp32
 bad() { echo "exp_reference.sh: $* (see its first lines)" >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -30,8 +32,12 @@ while [ $# -gt 0 ]; do
 		--threads) threads=$2 ;; --seed) seed=$2 ;;
 		esac
 		shift 2 ;;
+	--precision)
+		[ $# -ge 2 ] || bad "$1 needs a value"
+		case $2 in fp32 | bf16) precision=$2 ;; *) bad "--precision: fp32 or bf16, not '$2'" ;; esac
+		shift 2 ;;
 	--torch) torch=yes; shift ;;
-	-h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) bad "unknown argument '$1'" ;;
 	esac
 done
@@ -50,12 +56,13 @@ stage init "the initialised model, seed $seed, inputs normalised by $norm" "rec-
 	patchify -p 4 | mae-train --config fmnist --input-norm $norm -s $seed -b $batch --steps 0 -q \
 	-o \$out/model.safetensors"
 init=$it/model.safetensors
-runs=$out/reference-n$n_train-e$epochs-s$seed
+runs=$out/reference-n$n_train-e$epochs-s$seed-$precision
 mkdir -p "$runs"
-stage pretrain "maskpipe: $epochs epochs, batch $batch, blr 1.5e-4, warm-up $warmup steps" \
+stage pretrain "maskpipe, $precision: $epochs epochs, batch $batch, blr 1.5e-4, warm-up $warmup steps" \
 	"/usr/bin/time -f '%U %S' -o \$out/cpu.t sh -euc 'rec-repeat -n $epochs --seed $seed $train |
 	patchify -p 4 | mask-gen --strategy=random --ratio=0.75 --seed $seed |
-	mae-train --resume $init -b $batch --blr 1.5e-4 --warmup $warmup -j \$threads -q \
+	mae-train --resume $init -b $batch --blr 1.5e-4 --warmup $warmup --precision $precision \
+		-j \$threads -q \
 		--log \$out/train.log -o \$out/model.safetensors'"
 ours=$it
 models="init:$init ours:$ours/model.safetensors"

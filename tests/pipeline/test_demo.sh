@@ -30,24 +30,25 @@ is "the table: a header and four rows" "$(table "$T/first.txt" | cut -d '|' -f 2
  random-init encoder
  MAE, objbox masking
  MAE, random masking"
-is "every row has three accuracies" "$(table "$T/first.txt" | tail -n 4 |
-	grep -cE '\| +[0-9]+\.[0-9]{2} \| +[0-9]+\.[0-9]{2} \| +[0-9]+\.[0-9]{2} \|$')" 4
+is "every row has three accuracies, and each encoder's a fine-tuning one" "$(table "$T/first.txt" |
+	tail -n 4 | grep -cE '(\| +[0-9]+\.[0-9]{2} ){3}\| +([0-9]+\.[0-9]{2}|-) \|$')" 4
+is "raw pixels are not fine-tuned" "$(table "$T/first.txt" | sed -n 2p | grep -cE '\| +- \|$')" 1
 # ran FILE: the stages a run ran, by the description it printed
 ran() { sed -n 's/^running: \(.*\) ([a-z]*-[0-9a-f]*)$/\1/p' "$1"; }
-is "it ran its 20 stages" "$(ran "$T/first.txt" | wc -l)" 20
+is "it ran its 23 stages" "$(ran "$T/first.txt" | wc -l)" 23
 files() { ls -lR --time-style=full-iso "$T/demo/cache" "$T/demo/run"; }
 files >"$T/files-before"
 # shellcheck disable=SC2086
 ok "a second run, on one thread" "$demo" $args --threads 1
 is "it prints the same table" "$(table "$T/.stdout")" "$(table "$T/first.txt")"
-is "it reuses streams, boxes, checkpoints, embeddings and probes" \
-	"$(grep -c '^cached: ' "$T/.stdout")" 20
+is "it reuses streams, boxes, checkpoints, embeddings, probes and fine-tunings" \
+	"$(grep -c '^cached: ' "$T/.stdout")" 23
 is "it runs no stage" "$(ran "$T/.stdout")" ""
 files >"$T/files-after"
 is "and rewrites none of its files" "$(cat "$T/files-after")" "$(cat "$T/files-before")"
 
 ok "a run on 32 test images" "$demo" --train 128 --test 32 --epochs 1 --dir "$T/demo"
-is "it decodes them, embeds them with each encoder and reruns the probes, nothing else" \
+is "it decodes them, embeds them with each encoder, reruns the probes and fine-tunings, nothing else" \
 	"$(ran "$T/.stdout")" "the first 32 images of t10k
 the t10k images, init encoder
 the t10k images, objbox encoder
@@ -59,5 +60,8 @@ init, 20-NN
 objbox, linear probe
 objbox, 20-NN
 random, linear probe
-random, 20-NN"
+random, 20-NN
+the init encoder on 128 labelled images
+the objbox encoder on 128 labelled images
+the random encoder on 128 labelled images"
 is "the results say so" "$(grep -c '^== Results: Fashion-MNIST, 128 training / 32 test images' "$T/.stdout")" 1

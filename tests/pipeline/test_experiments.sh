@@ -22,6 +22,8 @@ prints "exp_reference --help" "Issue 15's reproduction of the PyTorch reference 
 	sh -c "'$ROOT/pipelines/exp_reference.sh' --help | head -n 1"
 fails "exp_reference: an unknown argument" 2 "$ROOT/pipelines/exp_reference.sh" --bogus
 fails "exp_reference: one epoch (it warms up for one)" 2 "$ROOT/pipelines/exp_reference.sh" --epochs 1
+fails "exp_reference: a precision it does not know" 2 "$ROOT/pipelines/exp_reference.sh" --precision fp16
+says "its message" "--precision" "'fp16'"
 fails "exp_objbox: a ratio out of range" 2 "$ROOT/pipelines/exp_objbox.sh" --ratio 1
 says "its message" "--ratio" "'1'"
 fails "exp_ratio has no --ratio (its ratios are --finals)" 2 "$ROOT/pipelines/exp_ratio.sh" --ratio 0.5
