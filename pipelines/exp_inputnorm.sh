@@ -13,7 +13,7 @@ ratio=0.75
 exp_setup "$@"
 # the training images' own figures ($train names them within the stage cache)
 norm=$(rec-stats -q -n "$stage_dir/$train")
-train_opts=""
+train_opts="--input-norm none"
 variant "[0, 1], no pretraining" --no-pretraining
 variant "[0, 1]" --strategy=random --ratio="$ratio"
 train_opts="--input-norm $norm"

@@ -46,6 +46,13 @@ $(about)
                  set (held out: disjoint from the --train images), as
                  settings must be chosen
   --epochs N     pretraining epochs (default $epochs)
+  --batch N      pretraining batch (default 64)
+  --blr X        pretraining base learning rate (default 1.5e-3)
+  --input-norm W data (default: standardise the inputs by the training
+                 images' own mean and std, rec-stats) or none (pixels in
+                 [0, 1])
+  --precision P  pretraining's matrix products: bf16 (default) or fp32;
+                 the embeddings are float32
   --seeds LIST   seeds, comma-separated (default 1,2,3)
 $ratio_usage  --threads N    threads (default 2; the results do not depend on it)
 $ft_usage$extra_usage  -h, --help     show this help and exit
@@ -57,6 +64,11 @@ a stage runs when its key's output is missing, so a run with other
 options recomputes exactly what they change. Each stage prints
 "running: ..." or "cached: ...". DIR/$name-nN-eE/ gets the table
 (results.md), the plots, and links to the files of each variant and seed.
+
+The recipe's defaults (batch 64, blr 1.5e-3, standardised inputs, bf16)
+are the demo's, chosen on held-out training images (pipelines/RESULTS.md);
+the tables made before them used --batch 256 --blr 6e-4 --input-norm none
+--precision fp32.
 
 The papers' settings need their data sets (CIFAR-10, STL-10, Tiny ImageNet),
 which cannot be downloaded here: point img-decode at them in exp_setup.
@@ -88,10 +100,15 @@ exp_setup() {
 	threads=2
 	labelled=500
 	ft_epochs=15
+	batch_max=64
+	blr=1.5e-3
+	input_norm=data
+	precision=bf16
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help) exp_usage; exit 0 ;;
-		--dir | --train | --test | --val | --epochs | --seeds | --ratio | --threads | --labelled | --ft-epochs)
+		--dir | --train | --test | --val | --epochs | --seeds | --ratio | --threads | --labelled | \
+			--ft-epochs | --batch | --blr | --input-norm | --precision)
 			[ $# -ge 2 ] || exp_bad_usage "$1 needs a value"
 			case $1 in
 			--dir) out=$2 ;;
@@ -104,6 +121,14 @@ exp_setup() {
 			--ratio) [ -n "$ratio" ] || exp_bad_usage "unknown argument '$1'"
 				exp_ratio "$1" "$2"; ratio=$2 ;;
 			--threads) exp_count "$1" "$2"; threads=$2 ;;
+			--batch) exp_count "$1" "$2"; batch_max=$2 ;;
+			--blr) awk -v x="$2" 'BEGIN { exit !(x + 0 > 0 && x ~ /^[0-9.eE+-]+$/) }' ||
+				exp_bad_usage "$1 takes a positive number, not '$2'"
+				blr=$2 ;;
+			--input-norm) case $2 in data | none) input_norm=$2 ;;
+				*) exp_bad_usage "$1: data or none, not '$2'" ;; esac ;;
+			--precision) case $2 in fp32 | bf16) precision=$2 ;;
+				*) exp_bad_usage "$1: fp32 or bf16, not '$2'" ;; esac ;;
 			--labelled | --ft-epochs) [ "$finetune" = yes ] || exp_bad_usage "unknown argument '$1'" ;;
 			esac
 			case $1 in
@@ -140,7 +165,11 @@ exp_setup() {
 	runs=$out/$name-n$n_train-e$epochs$([ "$n_val" -eq 0 ] || echo "-val$n_val")
 	mkdir -p "$runs"
 	: >"$runs/variants"
-	batch=$((n_train < 256 ? n_train : 256))
+	batch=$((n_train < batch_max ? n_train : batch_max))
+	# the input standardisation of every model, initialised or trained
+	# (a variant's $train_opts come after it, and win)
+	norm_opt=""
+	[ "$input_norm" = none ] || norm_opt="--input-norm $(rec-stats -q -n "$stage_dir/$train")"
 }
 
 # exp_link DIR FILE...: links $at/FILE from DIR, the files of a variant and
@@ -168,14 +197,15 @@ variant() {
 		mkdir -p "$d"
 		if [ "$*" = --no-pretraining ]; then
 			stage init "$label, seed $seed: the initialised encoder" "rec-head -n 1 $train |
-				patchify -p 4 | mae-train --config fmnist --steps 0 -s $seed -q \
+				patchify -p 4 | mae-train --config fmnist --steps 0 -s $seed -q $norm_opt \
 				${model_opts:-} ${train_opts:-} -o \$out/model.safetensors"
 		else
 			stage pretrain "$label, seed $seed: pretraining $epochs epochs" "rec-join $boxes $train |
 				rec-repeat -n $epochs --seed $seed | patchify -p 4 --seed $seed |
 				mask-gen --seed $seed $* |
-				mae-train --config fmnist -b $batch --blr 6e-4 -s $seed -j \$threads \
-					${model_opts:-} ${train_opts:-} --log \$out/train.log \
+				mae-train --config fmnist -b $batch --blr $blr --precision $precision \
+					$norm_opt -s $seed -j \$threads ${model_opts:-} ${train_opts:-} \
+					--log \$out/train.log \
 					-o \$out/model.safetensors"
 		fi
 		exp_link "$d" model.safetensors train.log
@@ -235,7 +265,9 @@ exp_report() {
 		echo "### $(about)"
 		echo
 		echo "Fashion-MNIST, $n_train training images, judged on $judged; fmnist config," \
-			"$epochs epochs, batch $batch, blr 6e-4; seeds: $seeds."
+			"$epochs epochs, batch $batch, blr $blr, $precision products, inputs" \
+			"$([ "$input_norm" = none ] && echo "in [0, 1]" || echo "standardised");" \
+			"seeds: $seeds."
 		echo
 		if [ "$finetune" = yes ]; then
 			echo "Fine-tuning: mae-finetune on $labelled labelled training images" \

@@ -28,6 +28,12 @@ fails "exp_objbox: a ratio out of range" 2 "$ROOT/pipelines/exp_objbox.sh" --rat
 says "its message" "--ratio" "'1'"
 fails "exp_ratio has no --ratio (its ratios are --finals)" 2 "$ROOT/pipelines/exp_ratio.sh" --ratio 0.5
 fails "exp_colormae does not fine-tune: no --labelled" 2 "$ROOT/pipelines/exp_colormae.sh" --labelled 5
+fails "exp_objbox: an input normalisation it does not know" 2 "$ROOT/pipelines/exp_objbox.sh" \
+	--input-norm imagenet
+says "its message" "--input-norm" "'imagenet'"
+fails "exp_objbox: a precision it does not know" 2 "$ROOT/pipelines/exp_objbox.sh" --precision fp16
+fails "exp_objbox: a learning rate that is not a number" 2 "$ROOT/pipelines/exp_objbox.sh" --blr fast
+fails "exp_objbox: a batch of 0" 2 "$ROOT/pipelines/exp_objbox.sh" --batch 0
 
 # ran FILE: the stages a script ran, by the description it printed
 ran() { sed -n 's/^running: \(.*\) ([a-z]*-[0-9a-f]*)$/\1/p' "$1"; }
